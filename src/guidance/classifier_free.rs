@@ -1,0 +1,30 @@
+use crate::denoiser::{ConditionalDenoiser, Denoiser};
+use crate::schedule::NoiseLevel;
+use burn::tensor::Tensor;
+
+/// Classifier-free guidance (Ho & Salimans 2021): eps(x, null) + w (eps(x, class) - eps(x, null)).
+/// Seed 003's gamma is w - 1; seed 001's s and seed 002's eta are w.
+pub struct ClassifierFree<'a> {
+    pub model: &'a dyn ConditionalDenoiser,
+    pub class: usize,
+    pub w: f64,
+}
+
+impl Denoiser for ClassifierFree<'_> {
+    fn dim(&self) -> usize {
+        self.model.dim()
+    }
+
+    fn eps(&self, x: Tensor<2>, level: &NoiseLevel) -> Tensor<2> {
+        // w = 0 and w = 1 need one model call, not two.
+        if self.w == 0.0 {
+            return self.model.eps_given(x, level, None);
+        }
+        let conditional = self.model.eps_given(x.clone(), level, Some(self.class));
+        if self.w == 1.0 {
+            return conditional;
+        }
+        let unconditional = self.model.eps_given(x, level, None);
+        unconditional.clone() + (conditional - unconditional).mul_scalar(self.w)
+    }
+}

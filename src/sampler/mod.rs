@@ -1,0 +1,68 @@
+//! Samplers: walk x from noise at t = 1 down to t_min, one step at a time.
+//!
+//! A sampler knows a [`Denoiser`] and a [`Schedule`], nothing about conditioning: guidance comes
+//! in as a wrapped denoiser, state projections (inpainting) are applied by the [`Trajectory`]
+//! between steps. Each sampler is one file; a new one implements [`Sampler`] and is added to
+//! [`by_name`].
+
+mod ddim;
+mod euler_maruyama;
+mod predictor_corrector;
+mod probability_flow;
+mod trajectory;
+
+pub use ddim::Ddim;
+pub use euler_maruyama::EulerMaruyama;
+pub use predictor_corrector::PredictorCorrector;
+pub use probability_flow::{ProbabilityFlowEuler, ProbabilityFlowHeun};
+pub use trajectory::{Step, Trajectory, uniform_times};
+
+use crate::denoiser::Denoiser;
+use crate::noise::Noise;
+use crate::schedule::Schedule;
+use burn::tensor::Tensor;
+
+/// One move of the reverse process.
+pub struct Moved {
+    /// x at the new time.
+    pub x: Tensor<2>,
+    /// Tweedie's estimate of x_0 at the old time, from the first model call of the step.
+    pub x0_hat: Tensor<2>,
+}
+
+pub trait Sampler {
+    fn name(&self) -> &'static str;
+    /// Move x from time `from` to the smaller time `to`.
+    fn step(
+        &self,
+        model: &dyn Denoiser,
+        schedule: &dyn Schedule,
+        from: f64,
+        to: f64,
+        x: Tensor<2>,
+        noise: &mut Noise,
+    ) -> Moved;
+}
+
+/// Every sampler by its URL / UI name, with default parameters. `eta` and `snr` are read only
+/// by the samplers that have them.
+pub fn by_name(name: &str, eta: f64, snr: f64) -> Option<Box<dyn Sampler>> {
+    match name {
+        "em" => Some(Box::new(EulerMaruyama)),
+        "ode-euler" => Some(Box::new(ProbabilityFlowEuler)),
+        "ode-heun" => Some(Box::new(ProbabilityFlowHeun)),
+        "ddim" => Some(Box::new(Ddim { eta })),
+        "pc" => Some(Box::new(PredictorCorrector {
+            snr,
+            corrector_steps: 1,
+        })),
+        _ => None,
+    }
+}
+
+pub const NAMES: [&str; 5] = ["em", "ode-euler", "ode-heun", "ddim", "pc"];
+
+/// -eps / sigma
+fn score(eps: Tensor<2>, sigma: f64) -> Tensor<2> {
+    eps.div_scalar(-sigma)
+}
