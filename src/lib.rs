@@ -7,6 +7,7 @@
 
 pub mod denoiser;
 pub mod guidance;
+pub mod lab;
 pub mod linalg;
 pub mod noise;
 pub mod observation;
@@ -15,3 +16,5 @@ pub mod projection;
 pub mod sampler;
 pub mod schedule;
 pub mod tensor;
+#[cfg(target_family = "wasm")]
+pub mod web;

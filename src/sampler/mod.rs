@@ -15,7 +15,7 @@ pub use ddim::Ddim;
 pub use euler_maruyama::EulerMaruyama;
 pub use predictor_corrector::PredictorCorrector;
 pub use probability_flow::{ProbabilityFlowEuler, ProbabilityFlowHeun};
-pub use trajectory::{Step, Trajectory, uniform_times};
+pub use trajectory::{Parts, Step, Trajectory, uniform_times};
 
 use crate::denoiser::Denoiser;
 use crate::noise::Noise;

@@ -6,7 +6,7 @@ use burn::tensor::Device;
 use diffusion_playground::denoiser::Denoiser;
 use diffusion_playground::linalg::Matrix;
 use diffusion_playground::projection::Projection;
-use diffusion_playground::sampler::{Sampler, Trajectory, uniform_times};
+use diffusion_playground::sampler::{Parts, Sampler, Trajectory, uniform_times};
 use diffusion_playground::schedule::Schedule;
 use diffusion_playground::tensor::to_vec;
 
@@ -37,11 +37,14 @@ pub fn run_times(
     seed: u64,
     projection: Option<&dyn Projection>,
 ) -> Vec<Vec<f64>> {
-    let mut trajectory = Trajectory::new(model, sampler, schedule, times, n, seed, &device());
-    if let Some(p) = projection {
-        trajectory = trajectory.with_projection(p);
-    }
-    rows(to_vec(trajectory.run(|_| {})), model.dim())
+    let parts = Parts {
+        model,
+        sampler,
+        schedule,
+        projection,
+    };
+    let trajectory = Trajectory::new(parts, times, n, seed, &device());
+    rows(to_vec(trajectory.run(parts, |_| {})), model.dim())
 }
 
 pub fn rows(flat: Vec<f32>, dim: usize) -> Vec<Vec<f64>> {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints, the native statistical tests on burn's CPU backend, then the
+# site built and driven in headless Chromium on WebGPU (SwiftShader) and on the CPU fallback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-tools.sh --browser
+
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+cargo test
+
+scripts/build-web.sh
+node --test --test-concurrency=1 tests/browser/*.test.mjs

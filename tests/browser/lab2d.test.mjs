@@ -1,0 +1,134 @@
+// The 2D lab in a real browser: WebGPU through SwiftShader, burn's CPU backend in wasm, and the
+// fallback between them.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, serve, waitForState, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch({ webgpu: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page samples on WebGPU with no console error', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?steps=6&batch=100`);
+  await waitForState(page, 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+  assert.match(await page.textContent('#status'), /done: 6 steps/);
+  assert.match(await page.textContent('#backend-status'), /WebGPU/);
+  await screenshot(page, 'lab2d-webgpu.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page samples on the CPU backend when asked to', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=6&sampler=ode-heun`);
+  await waitForState(page, 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
+  assert.match(await page.textContent('#backend-status'), /CPU/);
+  await screenshot(page, 'lab2d-cpu.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad URL parameters fall back to defaults with a visible notice', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?steps=abc&sampler=nope&y=1e9&seed=7`);
+  await waitForState(page, 'running');
+  const notice = await page.textContent('#notice');
+  assert.match(notice, /steps/);
+  assert.match(notice, /sampler/);
+  assert.match(notice, /\by\b/);
+  assert.doesNotMatch(notice, /seed/);
+  assert.equal(await page.inputValue('select[name=sampler]'), 'em');
+  assert.equal(await page.inputValue('input[name=seed]'), '7');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('changing a control restarts the run and is written to the URL', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=4`);
+  await waitForState(page, 'done');
+  await page.selectOption('select[name=sampler]', 'ddim');
+  await page.waitForFunction(() => location.search.includes('sampler=ddim'));
+  await waitForState(page, 'done');
+  assert.match(page.url(), /backend=cpu/);
+  assert.match(page.url(), /steps=4/);
+  assert.equal(await page.isVisible('input[name=eta]'), true, 'DDIM shows its eta');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Same settings, same seed, same points: both backends must compute the same field for every
+// method, including reconstruction guidance, which differentiates through the denoiser.
+test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=1`);
+  await waitForState(page, 'done');
+  const result = await page.evaluate(async () => {
+    const wasm = await import('/pkg/diffusion_playground.js');
+    await wasm.default();
+    const points = [];
+    for (let i = 0; i < 64; i += 1) points.push(Math.sin(i) * 2.5, Math.cos(3 * i) * 2.5);
+    const out = {};
+    for (const preset of ['correlated', 'blobs', 'ring']) {
+      const settings = JSON.stringify({ preset, steps: 5, batch: 64, seed: 3 });
+      const fields = { webgpu: [], cpu: [] };
+      const trajectories = {};
+      for (const name of ['webgpu', 'cpu']) {
+        const backend = await wasm.Backend.create(name);
+        const lab = new wasm.Lab2d(backend, settings);
+        for (const t of [0.9, 0.5, 0.1, 0.02]) fields[name].push(...(await lab.eps_field(t, new Float32Array(points)).read()));
+        let frame;
+        while (!lab.done) frame = lab.step();
+        trajectories[name] = await frame.read();
+        lab.free();
+      }
+      // Absolute below 1, relative above: guided eps reaches ~100 far from the observation,
+      // where float32 rounding alone is ~1e-5 absolute.
+      const maxDiff = (a, b, from = 0, to = a.length) => {
+        let m = 0;
+        for (let i = from; i < to; i += 1) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+        return m;
+      };
+      // Blocks of a frame: [x, x0_hat] per method, 64 pairs each. The three runs without
+      // guidance are compared whole; see the test's note on the fourth.
+      const block = 64 * 2;
+      out[preset] = {
+        field: maxDiff(fields.webgpu, fields.cpu),
+        fieldLength: fields.cpu.length,
+        unguided: maxDiff(trajectories.webgpu, trajectories.cpu, 0, 6 * block),
+        finite: [...fields.webgpu, ...fields.cpu, ...trajectories.webgpu, ...trajectories.cpu].every(Number.isFinite),
+      };
+    }
+    return out;
+  });
+  for (const [preset, r] of Object.entries(result)) {
+    assert.equal(r.fieldLength, 4 * 4 * 64 * 2, preset);
+    assert.ok(r.finite, `${preset}: non-finite values`);
+    assert.ok(r.field < 1e-4, `${preset}: eps fields differ by ${r.field}`);
+    assert.ok(r.unguided < 1e-4, `${preset}: trajectories differ by ${r.unguided}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without WebGPU the page falls back to the CPU and says so', async () => {
+  const plain = await launch({ webgpu: false });
+  try {
+    const { page, errors } = await open(plain, `${server.url}/dist/?steps=3&batch=100`);
+    await waitForState(page, 'done');
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
+    assert.match(await page.textContent('#notice'), /WebGPU/);
+    assert.match(await page.textContent('#notice'), /CPU/);
+    await screenshot(page, 'lab2d-no-webgpu.png');
+    assert.deepEqual(errors, []);
+  } finally {
+    await plain.close();
+  }
+});
