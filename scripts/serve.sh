@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-tools.sh
 cargo fetch --target wasm32-unknown-unknown --quiet
-exec trunk serve --release --config trunk.toml --offline --address 127.0.0.1 --port "${PORT:-8080}"
+exec trunk serve --config trunk.toml --offline --address 127.0.0.1 --port "${PORT:-8080}"

@@ -1,6 +1,6 @@
 // The 2D lab page: settings from the URL and the form, one lab run at a time, one readback
 // per drawn frame. The page's state is mirrored on <body data-state> for people and tests.
-import init, { Backend, Lab2d } from './diffusion-playground.js';
+import init, { Backend, Lab2d } from './pkg/diffusion_playground.js';
 import { readQuery, writeQuery, readForm, setForm } from './controls.js';
 import { COLORS, densityGrid, drawPanel } from './draw.js';
 

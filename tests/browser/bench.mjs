@@ -39,7 +39,7 @@ try {
     return out;
   }, { batches: BATCHES, warmup: WARMUP, steps: STEPS });
 
-  const wasmBytes = await readFile(join(ROOT, 'dist/diffusion-playground_bg.wasm'));
+  const wasmBytes = await readFile(join(ROOT, 'dist/pkg/diffusion_playground_bg.wasm'));
   const size = { raw_bytes: wasmBytes.length, gzip_bytes: gzipSync(wasmBytes, { level: 9 }).length };
   const chromiumVersion = browser.version();
   const result = {
