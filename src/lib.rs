@@ -9,6 +9,7 @@ pub mod denoiser;
 pub mod guidance;
 pub mod lab;
 pub mod linalg;
+pub mod network;
 pub mod noise;
 pub mod observation;
 pub mod presets;
@@ -16,5 +17,7 @@ pub mod projection;
 pub mod sampler;
 pub mod schedule;
 pub mod tensor;
+#[cfg(not(target_family = "wasm"))]
+pub mod training;
 #[cfg(target_family = "wasm")]
 pub mod web;
