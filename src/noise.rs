@@ -23,6 +23,15 @@ pub struct Noise {
     rng: ChaCha8Rng,
 }
 
+/// Where a [`Noise`] is in its stream, so that a resumed training run draws what the
+/// uninterrupted one would have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoisePosition {
+    pub seed: [u8; 32],
+    pub stream: u64,
+    pub word: u128,
+}
+
 impl Noise {
     pub fn new(seed: u64, stream: Stream) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -45,6 +54,21 @@ impl Noise {
     pub fn uniform(&mut self) -> f64 {
         rand::Rng::random(&mut self.rng)
     }
+
+    pub fn position(&self) -> NoisePosition {
+        NoisePosition {
+            seed: self.rng.get_seed(),
+            stream: self.rng.get_stream(),
+            word: self.rng.get_word_pos(),
+        }
+    }
+
+    pub fn at(position: NoisePosition) -> Self {
+        let mut rng = ChaCha8Rng::from_seed(position.seed);
+        rng.set_stream(position.stream);
+        rng.set_word_pos(position.word);
+        Self { rng }
+    }
 }
 
 #[cfg(test)]
@@ -58,5 +82,14 @@ mod tests {
         let c = Noise::new(7, Stream::Projection).normal_vec(8);
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_restored_position_continues_the_stream() {
+        let mut a = Noise::new(3, Stream::Data);
+        a.normal_vec(5);
+        let mut b = Noise::at(a.position());
+        assert_eq!(a.normal_vec(7), b.normal_vec(7));
+        assert_eq!(a.uniform(), b.uniform());
     }
 }

@@ -11,7 +11,7 @@ use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::to_vec;
-use diffusion_playground::training::DsmTrainer;
+use diffusion_playground::training::{Checkpoint, DsmTrainer};
 
 /// Mean squared difference between a model's eps and the exact eps on noised data, per label.
 fn eps_error(
@@ -73,3 +73,72 @@ fn the_score_network_learns_the_mixture_score() {
 }
 
 const STEPS: usize = 600;
+
+/// A run checkpointed to disk after 10 steps and resumed in a fresh trainer ends bit for bit where
+/// the uninterrupted run ends: weights, Adam's moments, the noise stream and the step count all
+/// come back.
+#[test]
+fn a_resumed_run_continues_exactly() {
+    let schedule = VpLinear::default();
+    let data = presets::three_blobs();
+    let device = device().autodiff();
+    let config = ScoreMlpConfig::new(2).with_num_classes(3).with_hidden(32);
+    let batch = |step: u64| data.sample(64, &mut Noise::new(1000 + step, Stream::Data));
+    let train = |trainer: &mut DsmTrainer<_>, steps: u64| {
+        for _ in 0..steps {
+            let (x0, labels) = batch(trainer.steps());
+            trainer.step(&schedule, &x0, &labels);
+        }
+    };
+
+    let mut uninterrupted = DsmTrainer::new(config.init(&device), 2e-3, 0.2, 5, &device);
+    train(&mut uninterrupted, 10);
+    let path = std::env::temp_dir().join(format!("resume-test-{}/run.ckpt", std::process::id()));
+    let settings = serde_json::json!({ "lr": 2e-3 });
+    uninterrupted
+        .checkpoint(settings.clone())
+        .unwrap()
+        .save_atomic(&path)
+        .unwrap();
+    train(&mut uninterrupted, 10);
+
+    let checkpoint = Checkpoint::load(&path).unwrap();
+    assert_eq!(checkpoint.state.settings, settings);
+    let fresh = DsmTrainer::new(config.init(&device), 2e-3, 0.2, 99, &device);
+    let mut resumed = fresh.resume(&checkpoint).unwrap();
+    assert_eq!(resumed.steps(), 10);
+    train(&mut resumed, 10);
+
+    let x = Noise::new(3, Stream::Prior).normal(32, 2, &device);
+    let level = schedule.level(0.3);
+    let a = to_vec(uninterrupted.model().eps_given(x.clone(), &level, Some(1)));
+    let b = to_vec(resumed.model().eps_given(x, &level, Some(1)));
+    assert_eq!(a, b, "the resumed run diverged");
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+/// A checkpoint of another architecture is refused with a message, not loaded half-way.
+#[test]
+fn a_checkpoint_of_another_architecture_is_refused() {
+    let device = device().autodiff();
+    let small = DsmTrainer::new(
+        ScoreMlpConfig::new(2).with_hidden(16).init(&device),
+        1e-3,
+        0.2,
+        1,
+        &device,
+    );
+    let checkpoint = small.checkpoint(serde_json::json!({})).unwrap();
+    let big = DsmTrainer::new(
+        ScoreMlpConfig::new(2).with_hidden(64).init(&device),
+        1e-3,
+        0.2,
+        1,
+        &device,
+    );
+    let err = big
+        .resume(&checkpoint)
+        .err()
+        .expect("a different architecture must not load");
+    assert!(err.contains("does not fit"), "{err}");
+}

@@ -1,9 +1,11 @@
+use super::checkpoint::{Checkpoint, CheckpointState};
 use crate::network::ScoreMlp;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::store::ModuleRecord;
+use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
 
 /// An eps network as training sees it: per-sample times and labels.
 pub trait EpsNetwork: Module + Clone {
@@ -33,6 +35,7 @@ pub struct DsmTrainer<M: EpsNetwork> {
     p_uncond: f64,
     noise: Noise,
     device: Device,
+    steps: u64,
 }
 
 impl<M: EpsNetwork> DsmTrainer<M> {
@@ -46,11 +49,57 @@ impl<M: EpsNetwork> DsmTrainer<M> {
             p_uncond,
             noise: Noise::new(seed, Stream::Sampler),
             device: device.clone(),
+            steps: 0,
         }
     }
 
     pub fn model(&self) -> &M {
         &self.model
+    }
+
+    /// Optimiser steps taken, counting those before a resume.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Everything needed to continue exactly; `settings` is stored for the resume to check.
+    pub fn checkpoint(&self, settings: serde_json::Value) -> Result<Checkpoint, String> {
+        let model = self
+            .model
+            .clone()
+            .into_record()
+            .into_bytes()
+            .map_err(|e| format!("model record: {e:?}"))?;
+        let optimizer = self
+            .optimizer
+            .into_bytes()
+            .map_err(|e| format!("optimiser record: {e:?}"))?;
+        Ok(Checkpoint {
+            state: CheckpointState {
+                step: self.steps,
+                noise: self.noise.position(),
+                settings,
+            },
+            model: model.to_vec(),
+            optimizer: optimizer.to_vec(),
+        })
+    }
+
+    /// Continues from `checkpoint`; `model` supplies the architecture (its weights are replaced).
+    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(checkpoint.model.clone()))
+            .map_err(|e| format!("model record: {e:?}"))?;
+        self.model = self
+            .model
+            .try_load_record(record)
+            .map_err(|e| format!("the checkpoint does not fit this architecture: {e:?}"))?;
+        self.optimizer = self
+            .optimizer
+            .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
+            .map_err(|e| format!("optimiser record: {e:?}"))?;
+        self.noise = Noise::at(checkpoint.state.noise);
+        self.steps = checkpoint.state.step;
+        Ok(self)
     }
 
     /// One optimiser step on a batch of data rows with their labels; returns the loss.
@@ -89,6 +138,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         self.model = self
             .optimizer
             .step(self.learning_rate, self.model.clone(), grads);
+        self.steps += 1;
         value
     }
 }
