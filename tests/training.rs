@@ -3,14 +3,13 @@
 
 mod common;
 
-use burn::tensor::Tensor;
 use common::*;
 use diffusion_playground::denoiser::ConditionalDenoiser;
 use diffusion_playground::network::ScoreMlpConfig;
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
 use diffusion_playground::schedule::{Schedule, VpLinear};
-use diffusion_playground::tensor::to_vec;
+use diffusion_playground::tensor::{from_rows, to_vec};
 use diffusion_playground::training::{Checkpoint, DsmTrainer};
 
 /// Mean squared difference between a model's eps and the exact eps on noised data, per label.
@@ -26,11 +25,7 @@ fn eps_error(
     let mut count = 0.0;
     for t in [0.1, 0.3, 0.6] {
         let level = schedule.level(t);
-        let flat: Vec<f32> = x0
-            .iter()
-            .flat_map(|r| r.iter().map(|&v| v as f32))
-            .collect();
-        let x0t = Tensor::<2>::from_data(burn::tensor::TensorData::new(flat, [512, 2]), &device());
+        let x0t = from_rows(&x0, &device());
         let xt =
             x0t.mul_scalar(level.alpha) + noise.normal(512, 2, &device()).mul_scalar(level.sigma);
         for label in [None, Some(0), Some(2)] {

@@ -2,7 +2,7 @@ use crate::denoiser::{Component, Denoiser, Gaussian, GaussianMixture};
 use crate::linalg::{Matrix, NotPositiveDefinite};
 use crate::schedule::NoiseLevel;
 use crate::tensor;
-use burn::tensor::{Device, Tensor, TensorData, activation};
+use burn::tensor::{Device, Tensor, activation};
 
 /// An energy on clean data; the target is p_0(x) proportional to q_0(x) exp(-beta E(x)).
 pub trait Energy {
@@ -101,12 +101,11 @@ impl<'a> EnergyGuidance<'a> {
     ) -> Self {
         let n = samples.len();
         assert!(n > 0, "energy guidance needs samples of the data");
-        let dim = model.dim();
-        let flat: Vec<f32> = samples
-            .iter()
-            .flat_map(|s| s.iter().map(|&v| v as f32))
-            .collect();
-        let data = Tensor::<2>::from_data(TensorData::new(flat, [n, dim]), device);
+        assert!(
+            samples.iter().all(|s| s.len() == model.dim()),
+            "samples must have the model's dimension"
+        );
+        let data = tensor::from_rows(samples, device);
         let half_sq_norms = data
             .clone()
             .square()

@@ -125,11 +125,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
             .map(|&l| if self.noise.uniform() < self.p_uncond { null } else { l } as i64)
             .collect();
         let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), &self.device);
-        let flat: Vec<f32> = x0
-            .iter()
-            .flat_map(|r| r.iter().map(|&v| v as f32))
-            .collect();
-        let x0 = Tensor::<2>::from_data(TensorData::new(flat, [batch, dim]), &self.device);
+        let x0 = crate::tensor::from_rows(x0, &self.device);
         let z = self.noise.normal(batch, dim, &self.device);
         let xt = x0 * alpha + z.clone() * sigma;
         let loss = (self.model.forward(xt, times, labels) - z).square().mean();

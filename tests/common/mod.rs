@@ -135,15 +135,7 @@ pub fn classify(
     xs: &[Vec<f64>],
     schedule: &dyn Schedule,
 ) -> Vec<usize> {
-    let d = xs[0].len();
-    let flat: Vec<f32> = xs
-        .iter()
-        .flat_map(|x| x.iter().map(|&v| v as f32))
-        .collect();
-    let x = burn::tensor::Tensor::<2>::from_data(
-        burn::tensor::TensorData::new(flat, [xs.len(), d]),
-        &device(),
-    );
+    let x = diffusion_playground::tensor::from_rows(xs, &device());
     let lp = rows(
         to_vec(mixture.log_class_probs(x, &schedule.level(schedule.t_min()))),
         mixture.class_weights().len(),
