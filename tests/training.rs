@@ -5,12 +5,21 @@ mod common;
 
 use common::*;
 use diffusion_playground::denoiser::ConditionalDenoiser;
-use diffusion_playground::network::ScoreMlpConfig;
+use diffusion_playground::network::{ScoreMlp, ScoreMlpConfig};
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
-use diffusion_playground::training::{Checkpoint, DsmTrainer};
+use diffusion_playground::training::{Checkpoint, DsmSettings, DsmTrainer};
+
+/// Initialises a network from a fixed seed. Burn's initialisers draw from the device RNG, which
+/// may be global, so seeding and drawing happen under one lock while tests run in parallel.
+fn seeded(config: &ScoreMlpConfig, seed: u64, device: &burn::tensor::Device) -> ScoreMlp {
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INIT.lock().unwrap();
+    device.seed(seed);
+    config.init(device)
+}
 
 /// Mean squared difference between a model's eps and the exact eps on noised data, per label.
 fn eps_error(
@@ -47,9 +56,15 @@ fn the_score_network_learns_the_mixture_score() {
     let schedule = VpLinear::default();
     let data = presets::three_blobs();
     let device = device().autodiff();
-    let model = ScoreMlpConfig::new(2).with_num_classes(3).init(&device);
+    let model = seeded(&ScoreMlpConfig::new(2).with_num_classes(3), 1, &device);
     let before = eps_error(&model, &data, &schedule);
-    let mut trainer = DsmTrainer::new(model, 2e-3, 0.2, 7, &device);
+    let settings = DsmSettings {
+        learning_rate: 2e-3,
+        ema_decay: 0.99,
+        seed: 7,
+        ..DsmSettings::default()
+    };
+    let mut trainer = DsmTrainer::new(model, settings, &device);
     let mut noise = Noise::new(7, Stream::Data);
     let mut losses = Vec::new();
     for _ in 0..STEPS {
@@ -57,13 +72,20 @@ fn the_score_network_learns_the_mixture_score() {
         losses.push(trainer.step(&schedule, &x0, &labels));
     }
     let after = eps_error(trainer.model(), &data, &schedule);
+    let averaged = eps_error(trainer.ema(), &data, &schedule);
     let first: f64 = losses[..50].iter().sum::<f64>() / 50.0;
     let last: f64 = losses[losses.len() - 50..].iter().sum::<f64>() / 50.0;
-    println!("loss {first:.4} -> {last:.4}, eps error {before:.4} -> {after:.4}");
+    println!(
+        "loss {first:.4} -> {last:.4}, eps error {before:.4} -> {after:.4}, averaged weights {averaged:.4}"
+    );
     assert!(last < 0.8 * first, "loss {first:.4} -> {last:.4}");
     assert!(
         after < 0.25 * before,
         "eps error against the exact score {before:.4} -> {after:.4}"
+    );
+    assert!(
+        averaged < 0.25 * before,
+        "eps error of the averaged weights {before:.4} -> {averaged:.4}"
     );
 }
 
@@ -86,20 +108,25 @@ fn a_resumed_run_continues_exactly() {
         }
     };
 
-    let mut uninterrupted = DsmTrainer::new(config.init(&device), 2e-3, 0.2, 5, &device);
+    let settings = DsmSettings {
+        learning_rate: 2e-3,
+        ema_decay: 0.9,
+        seed: 5,
+        ..DsmSettings::default()
+    };
+    let mut uninterrupted = DsmTrainer::new(seeded(&config, 2, &device), settings.clone(), &device);
     train(&mut uninterrupted, 10);
     let path = std::env::temp_dir().join(format!("resume-test-{}/run.ckpt", std::process::id()));
-    let settings = serde_json::json!({ "lr": 2e-3 });
     uninterrupted
-        .checkpoint(settings.clone())
+        .checkpoint()
         .unwrap()
         .save_atomic(&path)
         .unwrap();
     train(&mut uninterrupted, 10);
 
     let checkpoint = Checkpoint::load(&path).unwrap();
-    assert_eq!(checkpoint.state.settings, settings);
-    let fresh = DsmTrainer::new(config.init(&device), 2e-3, 0.2, 99, &device);
+    // A fresh trainer has other initial weights; the resume replaces them.
+    let fresh = DsmTrainer::new(seeded(&config, 3, &device), settings, &device);
     let mut resumed = fresh.resume(&checkpoint).unwrap();
     assert_eq!(resumed.steps(), 10);
     train(&mut resumed, 10);
@@ -107,33 +134,39 @@ fn a_resumed_run_continues_exactly() {
     let x = Noise::new(3, Stream::Prior).normal(32, 2, &device);
     let level = schedule.level(0.3);
     let a = to_vec(uninterrupted.model().eps_given(x.clone(), &level, Some(1)));
-    let b = to_vec(resumed.model().eps_given(x, &level, Some(1)));
+    let b = to_vec(resumed.model().eps_given(x.clone(), &level, Some(1)));
     assert_eq!(a, b, "the resumed run diverged");
+    let a = to_vec(uninterrupted.ema().eps_given(x.clone(), &level, None));
+    let b = to_vec(resumed.ema().eps_given(x, &level, None));
+    assert_eq!(a, b, "the resumed moving average diverged");
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
-/// A checkpoint of another architecture is refused with a message, not loaded half-way.
+/// A checkpoint of another architecture or other settings is refused with a message, not loaded
+/// half-way.
 #[test]
-fn a_checkpoint_of_another_architecture_is_refused() {
+fn a_checkpoint_of_another_run_is_refused() {
     let device = device().autodiff();
-    let small = DsmTrainer::new(
-        ScoreMlpConfig::new(2).with_hidden(16).init(&device),
-        1e-3,
-        0.2,
-        1,
-        &device,
-    );
-    let checkpoint = small.checkpoint(serde_json::json!({})).unwrap();
-    let big = DsmTrainer::new(
-        ScoreMlpConfig::new(2).with_hidden(64).init(&device),
-        1e-3,
-        0.2,
-        1,
-        &device,
-    );
-    let err = big
+    let trainer = |hidden: usize, settings: DsmSettings| {
+        DsmTrainer::new(
+            seeded(&ScoreMlpConfig::new(2).with_hidden(hidden), 4, &device),
+            settings,
+            &device,
+        )
+    };
+    let checkpoint = trainer(16, DsmSettings::default()).checkpoint().unwrap();
+    let err = trainer(64, DsmSettings::default())
         .resume(&checkpoint)
         .err()
-        .expect("a different architecture must not load");
+        .expect("another architecture");
     assert!(err.contains("does not fit"), "{err}");
+    let other = DsmSettings {
+        learning_rate: 1.0,
+        ..DsmSettings::default()
+    };
+    let err = trainer(16, other)
+        .resume(&checkpoint)
+        .err()
+        .expect("other settings");
+    assert!(err.contains("was trained with"), "{err}");
 }

@@ -9,11 +9,14 @@ use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"DIFFCKP1";
+const PARTS: usize = 4;
+const HEADER: usize = 8 + 8 * PARTS;
 
 /// What a run needs besides the tensors to continue exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointState {
     pub step: u64,
+    pub ema_updates: u64,
     pub noise: NoisePosition,
     /// The run's settings, so that a resume can refuse a different configuration.
     pub settings: serde_json::Value,
@@ -24,6 +27,8 @@ pub struct Checkpoint {
     pub state: CheckpointState,
     /// burn's record of the model (burnpack bytes).
     pub model: Vec<u8>,
+    /// burn's record of the weights' moving average.
+    pub ema: Vec<u8>,
     /// burn's record of the optimiser state.
     pub optimizer: Vec<u8>,
 }
@@ -65,12 +70,12 @@ fn checksum(parts: &[&[u8]]) -> u64 {
 }
 
 impl Checkpoint {
-    /// Layout: magic, three little-endian u64 lengths (state JSON, model, optimiser), the three
-    /// parts, then the checksum of the parts.
+    /// Layout: magic, one little-endian u64 length per part (state JSON, model, average,
+    /// optimiser), the parts, then the checksum of the parts.
     pub fn to_bytes(&self) -> Vec<u8> {
         let state = serde_json::to_vec(&self.state).expect("checkpoint state serialises");
-        let parts: [&[u8]; 3] = [&state, &self.model, &self.optimizer];
-        let mut out = Vec::with_capacity(8 + 24 + parts.iter().map(|p| p.len()).sum::<usize>() + 8);
+        let parts: [&[u8]; PARTS] = [&state, &self.model, &self.ema, &self.optimizer];
+        let mut out = Vec::with_capacity(HEADER + parts.iter().map(|p| p.len()).sum::<usize>() + 8);
         out.extend_from_slice(MAGIC);
         for p in parts {
             out.extend_from_slice(&(p.len() as u64).to_le_bytes());
@@ -84,39 +89,45 @@ impl Checkpoint {
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, CheckpointError> {
         let corrupt = |why: &str| CheckpointError::Corrupt(why.to_string());
-        if bytes.len() < 8 + 24 + 8 || &bytes[..8] != MAGIC {
+        if bytes.len() < HEADER + 8 || &bytes[..8] != MAGIC {
             return Err(corrupt("not a checkpoint of this project (wrong header)"));
         }
-        let len = |i: usize| {
-            u64::from_le_bytes(bytes[8 + 8 * i..16 + 8 * i].try_into().expect("8 bytes")) as usize
-        };
-        let lengths = [len(0), len(1), len(2)];
-        let body: usize = lengths
-            .iter()
-            .try_fold(0usize, |a, &l| a.checked_add(l))
-            .ok_or_else(|| corrupt("lengths overflow"))?;
-        if bytes.len() != 32 + body + 8 {
+        let mut parts = Vec::with_capacity(PARTS);
+        let mut at = HEADER;
+        for i in 0..PARTS {
+            let len = u64::from_le_bytes(bytes[8 + 8 * i..16 + 8 * i].try_into().expect("8 bytes"));
+            let end = usize::try_from(len)
+                .ok()
+                .and_then(|l| at.checked_add(l))
+                .filter(|&end| end <= bytes.len() - 8)
+                .ok_or_else(|| {
+                    corrupt(&format!(
+                        "part {i} runs past the end of the file (truncated?)"
+                    ))
+                })?;
+            parts.push(&bytes[at..end]);
+            at = end;
+        }
+        if bytes.len() != at + 8 {
             return Err(corrupt(&format!(
                 "expected {} bytes, found {} (truncated?)",
-                32 + body + 8,
+                at + 8,
                 bytes.len()
             )));
         }
-        let state = &bytes[32..32 + lengths[0]];
-        let model = &bytes[32 + lengths[0]..32 + lengths[0] + lengths[1]];
-        let optimizer = &bytes[32 + lengths[0] + lengths[1]..32 + body];
-        let stored = u64::from_le_bytes(bytes[32 + body..].try_into().expect("8 bytes"));
-        if stored != checksum(&[state, model, optimizer]) {
+        let stored = u64::from_le_bytes(bytes[at..].try_into().expect("8 bytes"));
+        if stored != checksum(&parts) {
             return Err(corrupt(
                 "checksum mismatch (the file was altered or damaged)",
             ));
         }
         let state =
-            serde_json::from_slice(state).map_err(|e| corrupt(&format!("bad state: {e}")))?;
+            serde_json::from_slice(parts[0]).map_err(|e| corrupt(&format!("bad state: {e}")))?;
         Ok(Self {
             state,
-            model: model.to_vec(),
-            optimizer: optimizer.to_vec(),
+            model: parts[1].to_vec(),
+            ema: parts[2].to_vec(),
+            optimizer: parts[3].to_vec(),
         })
     }
 
@@ -160,10 +171,12 @@ mod tests {
         Checkpoint {
             state: CheckpointState {
                 step: 42,
+                ema_updates: 42,
                 noise: Noise::new(1, Stream::Sampler).position(),
                 settings: serde_json::json!({"lr": 0.001}),
             },
             model: (0..100u8).collect(),
+            ema: (100..200u8).collect(),
             optimizer: vec![7; 33],
         }
     }

@@ -1,4 +1,5 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
+use super::ema::Ema;
 use crate::network::ScoreMlp;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
@@ -24,15 +25,37 @@ impl EpsNetwork for ScoreMlp {
     }
 }
 
+/// The knobs of a DSM run; a checkpoint records them and a resume must match them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DsmSettings {
+    pub learning_rate: f64,
+    /// Probability of training a sample with the null label (seed 003: 0.2).
+    pub p_uncond: f64,
+    pub ema_decay: f64,
+    pub seed: u64,
+}
+
+impl Default for DsmSettings {
+    fn default() -> Self {
+        Self {
+            learning_rate: 3e-4,
+            p_uncond: 0.2,
+            ema_decay: 0.999,
+            seed: 0,
+        }
+    }
+}
+
 /// Denoising score matching with eps prediction (Ho et al. 2020; Song et al. 2021):
 /// t ~ U(t_min, 1), x_t = alpha(t) x_0 + sigma(t) z, loss = |eps(x_t, t, label) - z|^2, with the
 /// label replaced by the null label with probability `p_uncond` so that one network also learns
-/// the unconditional score classifier-free guidance needs. Adam on a device with autodiff.
+/// the unconditional score classifier-free guidance needs. Adam on a device with autodiff, and an
+/// exponential moving average of the weights to sample with.
 pub struct DsmTrainer<M: EpsNetwork> {
     model: M,
+    ema: Ema<M>,
     optimizer: ModuleOptimizer,
-    learning_rate: f64,
-    p_uncond: f64,
+    settings: DsmSettings,
     noise: Noise,
     device: Device,
     steps: u64,
@@ -40,21 +63,30 @@ pub struct DsmTrainer<M: EpsNetwork> {
 
 impl<M: EpsNetwork> DsmTrainer<M> {
     /// `model` must live on `device.autodiff()`.
-    pub fn new(model: M, learning_rate: f64, p_uncond: f64, seed: u64, device: &Device) -> Self {
-        assert!((0.0..=1.0).contains(&p_uncond), "p_uncond is a probability");
+    pub fn new(model: M, settings: DsmSettings, device: &Device) -> Self {
+        assert!(
+            (0.0..=1.0).contains(&settings.p_uncond),
+            "p_uncond is a probability"
+        );
         Self {
+            ema: Ema::new(&model, settings.ema_decay),
             model,
             optimizer: AdamConfig::new().init(),
-            learning_rate,
-            p_uncond,
-            noise: Noise::new(seed, Stream::Sampler),
+            noise: Noise::new(settings.seed, Stream::Sampler),
+            settings,
             device: device.clone(),
             steps: 0,
         }
     }
 
+    /// The weights being optimised.
     pub fn model(&self) -> &M {
         &self.model
+    }
+
+    /// The moving average of the weights, without autodiff: what to sample with and export.
+    pub fn ema(&self) -> &M {
+        self.ema.model()
     }
 
     /// Optimiser steps taken, counting those before a resume.
@@ -62,14 +94,15 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         self.steps
     }
 
-    /// Everything needed to continue exactly; `settings` is stored for the resume to check.
-    pub fn checkpoint(&self, settings: serde_json::Value) -> Result<Checkpoint, String> {
-        let model = self
-            .model
-            .clone()
-            .into_record()
-            .into_bytes()
-            .map_err(|e| format!("model record: {e:?}"))?;
+    /// Everything needed to continue exactly.
+    pub fn checkpoint(&self) -> Result<Checkpoint, String> {
+        let record = |m: &M| {
+            m.clone()
+                .into_record()
+                .into_bytes()
+                .map(|b| b.to_vec())
+                .map_err(|e| format!("model record: {e:?}"))
+        };
         let optimizer = self
             .optimizer
             .into_bytes()
@@ -77,22 +110,36 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         Ok(Checkpoint {
             state: CheckpointState {
                 step: self.steps,
+                ema_updates: self.ema.updates(),
                 noise: self.noise.position(),
-                settings,
+                settings: serde_json::to_value(&self.settings).expect("settings serialise"),
             },
-            model: model.to_vec(),
+            model: record(&self.model)?,
+            ema: record(self.ema.model())?,
             optimizer: optimizer.to_vec(),
         })
     }
 
-    /// Continues from `checkpoint`; `model` supplies the architecture (its weights are replaced).
+    /// Continues from `checkpoint`. The trainer must have been built with the same settings and
+    /// architecture; its weights and state are replaced.
     pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(checkpoint.model.clone()))
-            .map_err(|e| format!("model record: {e:?}"))?;
-        self.model = self
-            .model
-            .try_load_record(record)
-            .map_err(|e| format!("the checkpoint does not fit this architecture: {e:?}"))?;
+        let saved: DsmSettings = serde_json::from_value(checkpoint.state.settings.clone())
+            .map_err(|e| format!("the checkpoint's settings are unreadable: {e}"))?;
+        if saved != self.settings {
+            return Err(format!(
+                "the checkpoint was trained with {saved:?}, not {:?}",
+                self.settings
+            ));
+        }
+        let load = |m: M, bytes: &[u8]| {
+            let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+                .map_err(|e| format!("model record: {e:?}"))?;
+            m.try_load_record(record)
+                .map_err(|e| format!("the checkpoint does not fit this architecture: {e:?}"))
+        };
+        self.model = load(self.model, &checkpoint.model)?;
+        let ema = load(self.ema.model().clone(), &checkpoint.ema)?;
+        self.ema = self.ema.with_state(ema, checkpoint.state.ema_updates);
         self.optimizer = self
             .optimizer
             .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
@@ -122,7 +169,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         );
         let dropped: Vec<i64> = labels
             .iter()
-            .map(|&l| if self.noise.uniform() < self.p_uncond { null } else { l } as i64)
+            .map(|&l| if self.noise.uniform() < self.settings.p_uncond { null } else { l } as i64)
             .collect();
         let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), &self.device);
         let x0 = crate::tensor::from_rows(x0, &self.device);
@@ -133,7 +180,8 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.learning_rate, self.model.clone(), grads);
+            .step(self.settings.learning_rate, self.model.clone(), grads);
+        self.ema.update(&self.model);
         self.steps += 1;
         value
     }

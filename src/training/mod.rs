@@ -2,6 +2,8 @@
 
 mod checkpoint;
 mod dsm;
+mod ema;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
-pub use dsm::{DsmTrainer, EpsNetwork};
+pub use dsm::{DsmSettings, DsmTrainer, EpsNetwork};
+pub use ema::Ema;
