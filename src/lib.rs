@@ -9,6 +9,8 @@ pub mod denoiser;
 pub mod guidance;
 pub mod lab;
 pub mod linalg;
+#[cfg(not(target_family = "wasm"))]
+pub mod native;
 pub mod network;
 pub mod noise;
 pub mod observation;

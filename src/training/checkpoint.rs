@@ -2,10 +2,9 @@
 //! the step, written atomically (temporary file, fsync, rename) and checked when read, so a run
 //! killed at any moment resumes from the last complete checkpoint or says clearly why it cannot.
 
+use crate::native::files;
 use crate::noise::NoisePosition;
 use serde::{Deserialize, Serialize};
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"DIFFCKP1";
@@ -133,32 +132,11 @@ impl Checkpoint {
 
     /// Replaces `path` in one step: a reader sees the old checkpoint or the new one, never a mix.
     pub fn save_atomic(&self, path: &Path) -> Result<(), CheckpointError> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
-        let name = path
-            .file_name()
-            .ok_or_else(|| CheckpointError::Corrupt("checkpoint path has no file name".into()))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(&self.to_bytes())?;
-            file.sync_all()?;
-        }
-        fs::rename(&tmp, path)?;
-        // The rename itself must reach the disk before we call the checkpoint written.
-        fs::File::open(dir)?.sync_all()?;
-        Ok(())
+        Ok(files::write_atomic(path, &self.to_bytes())?)
     }
 
     pub fn load(path: &Path) -> Result<Self, CheckpointError> {
-        Self::from_bytes(&fs::read(path)?)
+        Self::from_bytes(&files::read(path)?)
     }
 }
 
@@ -166,6 +144,7 @@ impl Checkpoint {
 mod tests {
     use super::*;
     use crate::noise::{Noise, Stream};
+    use std::fs;
 
     fn sample() -> Checkpoint {
         Checkpoint {
