@@ -4,6 +4,8 @@
 
 mod mlp;
 mod time_embedding;
+mod unet;
 
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
+pub use unet::{UNet, UNetConfig};

@@ -1,6 +1,6 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
 use super::ema::Ema;
-use crate::network::ScoreMlp;
+use crate::network::{ScoreMlp, UNet};
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use burn::module::Module;
@@ -13,6 +13,16 @@ pub trait EpsNetwork: Module + Clone {
     fn num_classes(&self) -> usize;
     /// eps for x [batch, dim] at t [batch, 1] with labels [batch] (`num_classes` is the null label).
     fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2>;
+}
+
+impl EpsNetwork for UNet {
+    fn num_classes(&self) -> usize {
+        UNet::num_classes(self)
+    }
+
+    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
+        UNet::forward(self, x, t, labels)
+    }
 }
 
 impl EpsNetwork for ScoreMlp {
