@@ -5,6 +5,8 @@
 //! and conditioning bends the walk, either as a score transform ([`guidance`]) or as a state
 //! projection ([`projection`]).
 
+#[cfg(not(target_family = "wasm"))]
+pub mod cli;
 pub mod denoiser;
 pub mod guidance;
 pub mod lab;
@@ -19,6 +21,7 @@ pub mod projection;
 pub mod sampler;
 pub mod schedule;
 pub mod tensor;
+pub mod toy_data;
 #[cfg(not(target_family = "wasm"))]
 pub mod training;
 #[cfg(target_family = "wasm")]

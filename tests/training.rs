@@ -118,7 +118,7 @@ fn a_resumed_run_continues_exactly() {
     train(&mut uninterrupted, 10);
     let path = std::env::temp_dir().join(format!("resume-test-{}/run.ckpt", std::process::id()));
     uninterrupted
-        .checkpoint()
+        .checkpoint(serde_json::Value::Null)
         .unwrap()
         .save_atomic(&path)
         .unwrap();
@@ -154,7 +154,9 @@ fn a_checkpoint_of_another_run_is_refused() {
             &device,
         )
     };
-    let checkpoint = trainer(16, DsmSettings::default()).checkpoint().unwrap();
+    let checkpoint = trainer(16, DsmSettings::default())
+        .checkpoint(serde_json::Value::Null)
+        .unwrap();
     let err = trainer(64, DsmSettings::default())
         .resume(&checkpoint)
         .err()

@@ -17,8 +17,11 @@ pub struct CheckpointState {
     pub step: u64,
     pub ema_updates: u64,
     pub noise: NoisePosition,
-    /// The run's settings, so that a resume can refuse a different configuration.
+    /// The trainer's settings, so that a resume can refuse a different configuration.
     pub settings: serde_json::Value,
+    /// What the caller needs to rebuild the run (architecture, data), opaque to the trainer.
+    #[serde(default)]
+    pub run: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +156,7 @@ mod tests {
                 ema_updates: 42,
                 noise: Noise::new(1, Stream::Sampler).position(),
                 settings: serde_json::json!({"lr": 0.001}),
+                run: serde_json::json!({"model": "mlp"}),
             },
             model: (0..100u8).collect(),
             ema: (100..200u8).collect(),

@@ -104,8 +104,9 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         self.steps
     }
 
-    /// Everything needed to continue exactly.
-    pub fn checkpoint(&self) -> Result<Checkpoint, String> {
+    /// Everything needed to continue exactly; `run` describes the architecture and data for the
+    /// caller that resumes or exports.
+    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
         let record = |m: &M| {
             m.clone()
                 .into_record()
@@ -123,6 +124,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
                 ema_updates: self.ema.updates(),
                 noise: self.noise.position(),
                 settings: serde_json::to_value(&self.settings).expect("settings serialise"),
+                run,
             },
             model: record(&self.model)?,
             ema: record(self.ema.model())?,

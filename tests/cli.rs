@@ -1,0 +1,163 @@
+//! The `diffusion` command line, run as a user would.
+
+use burn::module::Module;
+use diffusion_playground::denoiser::ConditionalDenoiser;
+use diffusion_playground::network::ScoreMlpConfig;
+use diffusion_playground::noise::{Noise, Stream};
+use diffusion_playground::schedule::{Schedule, VpLinear};
+use diffusion_playground::tensor::to_vec;
+use diffusion_playground::training::Checkpoint;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn diffusion(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_diffusion"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn train(checkpoint: &Path, steps: &str, resume: bool) -> Output {
+    let path = checkpoint.to_str().unwrap();
+    let mut args = vec![
+        "train", "--model", "mlp2d", "--data", "moons", "--steps", steps, "--every", "20",
+    ];
+    args.extend([
+        "--batch",
+        "64",
+        "--lr",
+        "0.002",
+        "--seed",
+        "4",
+        "--checkpoint",
+        path,
+    ]);
+    if resume {
+        args.push("--resume");
+    }
+    diffusion(&args)
+}
+
+#[test]
+fn an_interrupted_and_resumed_run_ends_where_an_uninterrupted_one_does() {
+    let dir = scratch("resume");
+    let (split, whole) = (dir.join("split.ckpt"), dir.join("whole.ckpt"));
+    let first = train(&split, "40", false);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("step 40"));
+    let second = train(&split, "60", true);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let straight = train(&whole, "60", false);
+    assert!(straight.status.success());
+    let (a, b) = (
+        Checkpoint::load(&split).unwrap(),
+        Checkpoint::load(&whole).unwrap(),
+    );
+    assert_eq!(a.state, b.state, "step, noise position and settings");
+
+    // Export: the averaged weights load into the architecture the code defines, and both runs'
+    // weights compute the same eps to the bit.
+    let eps = |checkpoint: &Path, name: &str| {
+        let out = dir.join(name);
+        let (c, o) = (checkpoint.to_str().unwrap(), out.to_str().unwrap());
+        let export = diffusion(&["export", "--checkpoint", c, "--out", o]);
+        assert!(
+            export.status.success(),
+            "{}",
+            String::from_utf8_lossy(&export.stderr)
+        );
+        let device = burn::tensor::Device::flex();
+        let model = ScoreMlpConfig::new(2).with_num_classes(2).init(&device);
+        let model = model
+            .try_load_file(&out)
+            .expect("the exported weights load");
+        let x = Noise::new(1, Stream::Prior).normal(16, 2, &device);
+        to_vec(model.eps_given(x, &VpLinear::default().level(0.4), Some(1)))
+    };
+    assert!(
+        eps(&split, "split.bpk") == eps(&whole, "whole.bpk"),
+        "the resumed run's weights differ"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let dir = scratch("bad");
+    let ckpt = dir.join("x.ckpt");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--data",
+                "spiral",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "unknown data set",
+        ),
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--batch",
+                "0",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--batch",
+        ),
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--resume",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "checkpoint I/O failed",
+        ),
+        (
+            vec![
+                "train",
+                "--model",
+                "unet",
+                "--mnist",
+                "/nonexistent",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "fetch-mnist",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = diffusion(&args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    std::fs::write(&ckpt, b"DIFFCKP1 but then garbage").unwrap();
+    let out = train(&ckpt, "10", true);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint is unusable"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
