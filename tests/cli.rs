@@ -161,3 +161,61 @@ fn bad_input_gets_a_clear_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint is unusable"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `kill -9` at arbitrary moments of a run that checkpoints every step: every time, the file on
+/// disk is a complete checkpoint, `--resume` carries on from it, and no temporary file is left
+/// that a later run would trip over.
+#[test]
+fn a_run_killed_at_any_moment_resumes_from_an_intact_checkpoint() {
+    let dir = scratch("kill");
+    let ckpt = dir.join("run.ckpt");
+    let path = ckpt.to_str().unwrap();
+    let start = |resume: bool| {
+        let mut args = vec![
+            "train", "--model", "mlp2d", "--data", "ring", "--steps", "100000", "--every", "1",
+        ];
+        args.extend(["--batch", "256", "--checkpoint", path]);
+        if resume {
+            args.push("--resume");
+        }
+        Command::new(env!("CARGO_BIN_EXE_diffusion"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut last_step = 0;
+    // Kill delays from a fixed sequence, spread over the write cycle of a checkpoint.
+    for (round, delay_ms) in [300u64, 437, 511, 602, 373].into_iter().enumerate() {
+        let mut child = start(round > 0);
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        // Still running: a resume that refused the checkpoint would have exited by now.
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "round {round}: the run stopped early"
+        );
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        match Checkpoint::load(&ckpt) {
+            Ok(c) => {
+                assert!(
+                    c.state.step > last_step,
+                    "round {round}: no progress from step {last_step}"
+                );
+                last_step = c.state.step;
+            }
+            // Killed before the first checkpoint of the first run: nothing to resume yet.
+            Err(e) => assert!(round == 0 && !ckpt.exists(), "round {round}: {e}"),
+        }
+    }
+    assert!(last_step > 0, "no checkpoint was ever written");
+    // Temporary files of killed writers may remain, but never under the checkpoint's name.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name == "run.ckpt" || name.starts_with(".run.ckpt.tmp-"),
+            "unexpected file {name}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
