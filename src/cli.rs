@@ -4,7 +4,7 @@
 
 use crate::native::files;
 use crate::native::mnist::Digits;
-use crate::network::{ScoreMlp, ScoreMlpConfig, UNet, UNetConfig};
+use crate::network::{ScoreMlp, ScoreMlpConfig, UNetConfig};
 use crate::noise::{Noise, Stream};
 use crate::schedule::VpLinear;
 use crate::toy_data;
@@ -32,6 +32,8 @@ struct Cli {
 enum Model {
     /// The 2D score MLP, on a toy data set.
     Mlp2d,
+    /// The function score MLP, on GP draws over a 32-point grid.
+    Mlp1d,
     /// The MNIST U-Net.
     Unet,
 }
@@ -97,6 +99,26 @@ struct Run {
     batch: usize,
 }
 
+impl Run {
+    /// The score MLP of an mlp2d or mlp1d run, sized for its data.
+    fn score_mlp(&self, device: &Device) -> Result<ScoreMlp, String> {
+        let config = match self.model {
+            Model::Mlp1d => ScoreMlpConfig::new(toy_data::function_prior().grid.len()),
+            _ => {
+                let classes = toy_data::num_classes(&self.data).ok_or_else(|| {
+                    format!(
+                        "unknown data set '{}' (one of {})",
+                        self.data,
+                        toy_data::NAMES.join(", ")
+                    )
+                })?;
+                ScoreMlpConfig::new(2).with_num_classes(classes)
+            }
+        };
+        Ok(config.init(device))
+    }
+}
+
 pub fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -160,15 +182,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 ema_decay: ema,
                 seed,
             };
-            let run = Run {
-                model,
-                data: if model == Model::Unet {
-                    "mnist".into()
-                } else {
-                    data
-                },
-                batch,
+            let data = match model {
+                Model::Unet => "mnist".into(),
+                Model::Mlp1d => "gp".into(),
+                Model::Mlp2d => data,
             };
+            let run = Run { model, data, batch };
             let loaded = if resume {
                 Some(Checkpoint::load(&checkpoint).map_err(|e| e.to_string())?)
             } else {
@@ -191,22 +210,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 mnist: &mnist,
             };
             match model {
-                Model::Mlp2d => {
-                    let classes = toy_data::num_classes(&job.run.data).ok_or_else(|| {
-                        format!(
-                            "unknown data set '{}' (one of {})",
-                            job.run.data,
-                            toy_data::NAMES.join(", ")
-                        )
-                    })?;
-                    job.train(
-                        ScoreMlpConfig::new(2)
-                            .with_num_classes(classes)
-                            .init(&device),
-                        loaded.as_ref(),
-                    )
-                }
                 Model::Unet => job.train(UNetConfig::new().init(&device), loaded.as_ref()),
+                Model::Mlp2d | Model::Mlp1d => {
+                    job.train(job.run.score_mlp(&device)?, loaded.as_ref())
+                }
             }
         }
         Command::Export { checkpoint, out } => {
@@ -215,17 +222,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("not a training checkpoint of this tool: {e}"))?;
             let device = Device::flex();
             let bytes = match run.model {
-                Model::Mlp2d => {
-                    let classes = toy_data::num_classes(&run.data)
-                        .ok_or("the checkpoint names an unknown data set")?;
-                    export::<ScoreMlp>(
-                        ScoreMlpConfig::new(2)
-                            .with_num_classes(classes)
-                            .init(&device),
-                        &c,
-                    )?
-                }
-                Model::Unet => export::<UNet>(UNetConfig::new().init(&device), &c)?,
+                Model::Unet => export(UNetConfig::new().init(&device), &c)?,
+                Model::Mlp2d | Model::Mlp1d => export(run.score_mlp(&device)?, &c)?,
             };
             files::write_atomic(&out, &bytes)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -274,7 +272,7 @@ impl Job<'_> {
         }
         let digits = match self.run.model {
             Model::Unet => Some(Digits::load(self.mnist)?.split(10).0),
-            Model::Mlp2d => None,
+            Model::Mlp2d | Model::Mlp1d => None,
         };
         let schedule = VpLinear::default();
         let bar = ProgressBar::new(self.steps).with_position(trainer.steps());
@@ -298,9 +296,10 @@ impl Job<'_> {
                     .wrapping_add(trainer.steps()),
                 Stream::Data,
             );
-            let (x0, labels) = match &digits {
-                Some(d) => mnist_batch(d, &mut noise, self.run.batch),
-                None => toy_data::sample(&self.run.data, self.run.batch, &mut noise)?,
+            let (x0, labels) = match (&digits, self.run.model) {
+                (Some(d), _) => mnist_batch(d, &mut noise, self.run.batch),
+                (None, Model::Mlp1d) => toy_data::sample_functions(self.run.batch, &mut noise),
+                (None, _) => toy_data::sample(&self.run.data, self.run.batch, &mut noise)?,
             };
             let loss = trainer.step(&schedule, &x0, &labels);
             if !loss.is_finite() {

@@ -1,9 +1,25 @@
 //! The labelled 2D training sets of the toy score networks: the closed-form mixtures of
-//! `presets`, and three without a closed form (two moons, swiss roll, checkerboard).
+//! `presets`, and three without a closed form (two moons, swiss roll, checkerboard); and the
+//! functions of seed 000's "Functions" demo: GP draws on a grid.
 
+use crate::denoiser::GaussianProcess;
 use crate::noise::Noise;
 use crate::presets;
 use std::f64::consts::PI;
+
+/// The grid the function demo diffuses over: 32 points on [-1, 1], RBF lengthscale 0.25.
+pub fn function_prior() -> GaussianProcess {
+    GaussianProcess::on_grid(-1.0, 1.0, 32, 0.25, 1.0)
+}
+
+/// `n` functions drawn from [`function_prior`], one row of grid values each, all labelled 0.
+pub fn sample_functions(n: usize, noise: &mut Noise) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let functions = function_prior()
+        .prior()
+        .sample(n, noise)
+        .expect("the GP covariance with jitter is positive definite");
+    (functions, vec![0; n])
+}
 
 pub const NAMES: [&str; 5] = ["blobs", "ring", "moons", "swiss-roll", "checkerboard"];
 
@@ -100,6 +116,18 @@ mod tests {
             );
         }
         assert!(sample("spiral", 1, &mut Noise::new(1, Stream::Data)).is_err());
+    }
+
+    #[test]
+    fn functions_have_the_prior_variance() {
+        let (fs, labels) = sample_functions(4000, &mut Noise::new(3, Stream::Data));
+        assert!(labels.iter().all(|&l| l == 0) && fs[0].len() == 32);
+        let var = fs.iter().map(|f| f[10] * f[10]).sum::<f64>() / 4000.0;
+        // Var of a sample variance of N(0, 1): 2 / n.
+        assert!(
+            (var - 1.0).abs() < 4.5 * (2.0f64 / 4000.0).sqrt(),
+            "variance {var}"
+        );
     }
 
     #[test]

@@ -172,3 +172,52 @@ fn a_checkpoint_of_another_run_is_refused() {
         .expect("other settings");
     assert!(err.contains("was trained with"), "{err}");
 }
+
+/// Seed 000's "Functions": the same MLP over 32 grid values learns the score of the GP the
+/// functions are drawn from, which is known exactly.
+#[test]
+fn the_function_network_learns_the_gp_score() {
+    use diffusion_playground::denoiser::Denoiser;
+    use diffusion_playground::toy_data::{function_prior, sample_functions};
+    let schedule = VpLinear::default();
+    let exact = function_prior().prior();
+    let device = device().autodiff();
+    let model = seeded(&ScoreMlpConfig::new(32).with_hidden(256), 5, &device);
+    let error = |model: &ScoreMlp| {
+        let (f0, _) = sample_functions(256, &mut Noise::new(77, Stream::Data));
+        let mut noise = Noise::new(76, Stream::Sampler);
+        let mut total = 0.0;
+        for t in [0.1, 0.3, 0.6] {
+            let level = schedule.level(t);
+            let xt = from_rows(&f0, &device).mul_scalar(level.alpha)
+                + noise.normal(256, 32, &device).mul_scalar(level.sigma);
+            let a = to_vec(model.eps_given(xt.clone(), &level, None));
+            let b = to_vec(exact.eps(xt, &level));
+            total += a
+                .iter()
+                .zip(&b)
+                .map(|(p, q)| ((p - q) as f64).powi(2))
+                .sum::<f64>()
+                / a.len() as f64;
+        }
+        total / 3.0
+    };
+    let before = error(&model);
+    let settings = DsmSettings {
+        learning_rate: 2e-3,
+        seed: 5,
+        ..DsmSettings::default()
+    };
+    let mut trainer = DsmTrainer::new(model, settings, &device);
+    let mut noise = Noise::new(5, Stream::Data);
+    for _ in 0..400 {
+        let (f0, labels) = sample_functions(128, &mut noise);
+        trainer.step(&schedule, &f0, &labels);
+    }
+    let after = error(trainer.model());
+    println!("function eps error {before:.4} -> {after:.4}");
+    assert!(
+        after < 0.3 * before,
+        "eps error against the exact GP score {before:.4} -> {after:.4}"
+    );
+}
