@@ -88,7 +88,7 @@ fn the_noise_conditioned_classifier_is_sure_at_low_noise_and_unsure_at_high_nois
         confidence[0], confidence[1]
     );
     assert!(
-        confidence[0] > 0.6,
+        confidence[0] > 0.8,
         "at t = 0.05 the true digit gets {:.3}",
         confidence[0]
     );
