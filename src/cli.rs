@@ -4,11 +4,12 @@
 
 use crate::native::files;
 use crate::native::mnist::Digits;
+use crate::network::EpsNetwork;
 use crate::network::{ScoreMlp, ScoreMlpConfig, UNetConfig};
 use crate::noise::{Noise, Stream};
 use crate::schedule::VpLinear;
 use crate::toy_data;
-use crate::training::{Checkpoint, DsmSettings, DsmTrainer, EpsNetwork};
+use crate::training::{Checkpoint, DsmSettings, DsmTrainer};
 use burn::module::Module;
 use burn::tensor::Device;
 use clap::{Parser, Subcommand, ValueEnum};

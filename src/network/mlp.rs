@@ -1,10 +1,10 @@
-use super::time_embedding;
+use super::{EpsNetwork, eps_at, time_embedding};
 use crate::denoiser::ConditionalDenoiser;
 use crate::schedule::NoiseLevel;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::{Embedding, EmbeddingConfig, Linear, LinearConfig};
-use burn::tensor::{Device, Int, Tensor, TensorData, activation};
+use burn::tensor::{Device, Int, Tensor, activation};
 
 /// The eps network of the 2D and 1D demos: an MLP on [x, time features, class embedding].
 #[derive(Config, Debug)]
@@ -66,18 +66,19 @@ impl ScoreMlp {
         }
         self.output.forward(h)
     }
+}
 
-    /// The label tensor of a batch all of one label (`None` = null).
-    pub fn labels(&self, batch: usize, label: Option<usize>, device: &Device) -> Tensor<1, Int> {
-        let index = label.map_or(self.num_classes, |l| {
-            assert!(
-                l < self.num_classes,
-                "label {l} out of range: the network knows {} classes",
-                self.num_classes
-            );
-            l
-        });
-        Tensor::from_data(TensorData::new(vec![index as i64; batch], [batch]), device)
+impl EpsNetwork for ScoreMlp {
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn num_classes(&self) -> usize {
+        self.num_classes
+    }
+
+    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
+        ScoreMlp::forward(self, x, t, labels)
     }
 }
 
@@ -91,9 +92,6 @@ impl ConditionalDenoiser for ScoreMlp {
     }
 
     fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2> {
-        let device = x.device();
-        let [batch, _] = x.dims();
-        let t = Tensor::<2>::full([batch, 1], level.t, &device);
-        self.forward(x, t, self.labels(batch, label, &device))
+        eps_at(self, x, level, label)
     }
 }

@@ -11,3 +11,36 @@ pub use classifier::{DigitClassifier, DigitClassifierConfig};
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
 pub use unet::{UNet, UNetConfig};
+
+use crate::schedule::NoiseLevel;
+use burn::module::Module;
+use burn::tensor::{Int, Tensor, TensorData};
+
+/// An eps network as training sees it: a time and a label per sample.
+pub trait EpsNetwork: Module + Clone {
+    fn dim(&self) -> usize;
+    fn num_classes(&self) -> usize;
+    /// eps for x [batch, dim] at t [batch, 1] with labels [batch] (`num_classes` is the null label).
+    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2>;
+}
+
+/// eps at one time and one label for the whole batch, as samplers ask for it.
+fn eps_at<N: EpsNetwork>(
+    network: &N,
+    x: Tensor<2>,
+    level: &NoiseLevel,
+    label: Option<usize>,
+) -> Tensor<2> {
+    let null = network.num_classes();
+    let index = label.map_or(null, |l| {
+        assert!(
+            l < null,
+            "label {l} out of range: the network knows {null} classes"
+        );
+        l
+    });
+    let device = x.device();
+    let [batch, _] = x.dims();
+    let labels = Tensor::from_data(TensorData::new(vec![index as i64; batch], [batch]), &device);
+    network.forward(x, Tensor::full([batch, 1], level.t, &device), labels)
+}

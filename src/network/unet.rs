@@ -1,4 +1,4 @@
-use super::time_embedding;
+use super::{EpsNetwork, eps_at, time_embedding};
 use crate::denoiser::ConditionalDenoiser;
 use crate::schedule::NoiseLevel;
 use burn::config::Config;
@@ -7,7 +7,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{
     Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d,
 };
-use burn::tensor::{Device, Int, Tensor, TensorData, activation};
+use burn::tensor::{Device, Int, Tensor, activation};
 
 /// The MNIST eps network: a small U-Net (28 -> 14 -> 7 and back, skip connections) whose
 /// residual blocks take a time-and-class embedding, sized to run in real time in a browser.
@@ -135,10 +135,6 @@ fn upsample(x: Tensor<4>) -> Tensor<4> {
 }
 
 impl UNet {
-    pub fn num_classes(&self) -> usize {
-        self.num_classes
-    }
-
     /// eps for flattened images x [batch, side^2] at t [batch, 1] with labels [batch]
     /// (`num_classes` = null).
     pub fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
@@ -169,17 +165,19 @@ impl UNet {
             .forward(activation::silu(self.out_norm.forward(h)))
             .reshape([batch, pixels])
     }
+}
 
-    fn labels(&self, batch: usize, label: Option<usize>, device: &Device) -> Tensor<1, Int> {
-        let index = label.map_or(self.num_classes, |l| {
-            assert!(
-                l < self.num_classes,
-                "label {l} out of range: the network knows {} classes",
-                self.num_classes
-            );
-            l
-        });
-        Tensor::from_data(TensorData::new(vec![index as i64; batch], [batch]), device)
+impl EpsNetwork for UNet {
+    fn dim(&self) -> usize {
+        self.side * self.side
+    }
+
+    fn num_classes(&self) -> usize {
+        self.num_classes
+    }
+
+    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
+        UNet::forward(self, x, t, labels)
     }
 }
 
@@ -193,9 +191,6 @@ impl ConditionalDenoiser for UNet {
     }
 
     fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2> {
-        let device = x.device();
-        let [batch, _] = x.dims();
-        let t = Tensor::<2>::full([batch, 1], level.t, &device);
-        self.forward(x, t, self.labels(batch, label, &device))
+        eps_at(self, x, level, label)
     }
 }

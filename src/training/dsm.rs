@@ -1,39 +1,11 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
 use super::ema::Ema;
-use crate::network::{ScoreMlp, UNet};
+use crate::network::EpsNetwork;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
-use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
-
-/// An eps network as training sees it: per-sample times and labels.
-pub trait EpsNetwork: Module + Clone {
-    fn num_classes(&self) -> usize;
-    /// eps for x [batch, dim] at t [batch, 1] with labels [batch] (`num_classes` is the null label).
-    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2>;
-}
-
-impl EpsNetwork for UNet {
-    fn num_classes(&self) -> usize {
-        UNet::num_classes(self)
-    }
-
-    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
-        UNet::forward(self, x, t, labels)
-    }
-}
-
-impl EpsNetwork for ScoreMlp {
-    fn num_classes(&self) -> usize {
-        crate::denoiser::ConditionalDenoiser::num_classes(self)
-    }
-
-    fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
-        ScoreMlp::forward(self, x, t, labels)
-    }
-}
 
 /// The knobs of a DSM run; a checkpoint records them and a resume must match them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

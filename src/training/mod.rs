@@ -7,5 +7,5 @@ mod ema;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 pub use classify::{ClassifierTrainer, accuracy};
-pub use dsm::{DsmSettings, DsmTrainer, EpsNetwork};
+pub use dsm::{DsmSettings, DsmTrainer};
 pub use ema::Ema;
