@@ -1,3 +1,4 @@
+use super::noise_at_random_times;
 use crate::network::DigitClassifier;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
@@ -38,20 +39,8 @@ impl ClassifierTrainer {
         assert!(batch > 0 && labels.len() == batch, "one label per image");
         let x0 = from_rows(x0, &self.device);
         let (x, t) = if self.model.is_noise_conditioned() {
-            let t_min = schedule.t_min();
-            let ts: Vec<f64> = (0..batch)
-                .map(|_| t_min + (1.0 - t_min) * self.noise.uniform())
-                .collect();
-            let column = |f: &dyn Fn(f64) -> f64| {
-                let v: Vec<f32> = ts.iter().map(|&t| f(t) as f32).collect();
-                Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &self.device)
-            };
-            let [_, dim] = x0.dims();
-            let z = self.noise.normal(batch, dim, &self.device);
-            (
-                x0 * column(&|t| schedule.alpha(t)) + z * column(&|t| schedule.sigma(t)),
-                column(&|t| t),
-            )
+            let noised = noise_at_random_times(schedule, x0, &mut self.noise);
+            (noised.x, noised.t)
         } else {
             (x0, Tensor::<2>::zeros([batch, 1], &self.device))
         };

@@ -1,8 +1,10 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
 use super::ema::Ema;
+use super::noise_at_random_times;
 use crate::network::EpsNetwork;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
+use crate::tensor::from_rows;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
@@ -137,29 +139,16 @@ impl<M: EpsNetwork> DsmTrainer<M> {
     pub fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
         let batch = x0.len();
         assert!(batch > 0 && labels.len() == batch, "one label per row");
-        let dim = x0[0].len();
-        let (t_min, null) = (schedule.t_min(), self.model.num_classes());
-        let t: Vec<f64> = (0..batch)
-            .map(|_| t_min + (1.0 - t_min) * self.noise.uniform())
-            .collect();
-        let column = |f: &dyn Fn(f64) -> f64| {
-            let v: Vec<f32> = t.iter().map(|&t| f(t) as f32).collect();
-            Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &self.device)
-        };
-        let (alpha, sigma, times) = (
-            column(&|t| schedule.alpha(t)),
-            column(&|t| schedule.sigma(t)),
-            column(&|t| t),
-        );
+        let null = self.model.num_classes();
+        let noised = noise_at_random_times(schedule, from_rows(x0, &self.device), &mut self.noise);
         let dropped: Vec<i64> = labels
             .iter()
             .map(|&l| if self.noise.uniform() < self.settings.p_uncond { null } else { l } as i64)
             .collect();
         let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), &self.device);
-        let x0 = crate::tensor::from_rows(x0, &self.device);
-        let z = self.noise.normal(batch, dim, &self.device);
-        let xt = x0 * alpha + z.clone() * sigma;
-        let loss = (self.model.forward(xt, times, labels) - z).square().mean();
+        let loss = (self.model.forward(noised.x, noised.t, labels) - noised.z)
+            .square()
+            .mean();
         let value = f64::from(loss.clone().into_scalar::<f32>());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self

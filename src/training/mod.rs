@@ -9,3 +9,35 @@ pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 pub use classify::{ClassifierTrainer, accuracy};
 pub use dsm::{DsmSettings, DsmTrainer};
 pub use ema::Ema;
+
+use crate::noise::Noise;
+use crate::schedule::Schedule;
+use burn::tensor::{Tensor, TensorData};
+
+/// A batch of data seen at a random time per row: t ~ U(t_min, 1), x = alpha(t) x0 + sigma(t) z.
+struct Noised {
+    x: Tensor<2>,
+    /// [batch, 1]
+    t: Tensor<2>,
+    z: Tensor<2>,
+}
+
+fn noise_at_random_times(schedule: &dyn Schedule, x0: Tensor<2>, noise: &mut Noise) -> Noised {
+    let [batch, dim] = x0.dims();
+    let device = x0.device();
+    let t_min = schedule.t_min();
+    let times: Vec<f64> = (0..batch)
+        .map(|_| t_min + (1.0 - t_min) * noise.uniform())
+        .collect();
+    let column = |f: &dyn Fn(f64) -> f64| {
+        let v: Vec<f32> = times.iter().map(|&t| f(t) as f32).collect();
+        Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &device)
+    };
+    let z = noise.normal(batch, dim, &device);
+    let x = x0 * column(&|t| schedule.alpha(t)) + z.clone() * column(&|t| schedule.sigma(t));
+    Noised {
+        x,
+        t: column(&|t| t),
+        z,
+    }
+}
