@@ -101,6 +101,12 @@ struct Run {
 }
 
 impl Run {
+    /// The run a checkpoint of this tool describes.
+    fn of(checkpoint: &Checkpoint) -> Result<Self, String> {
+        serde_json::from_value(checkpoint.state.run.clone())
+            .map_err(|e| format!("not a training checkpoint of this tool: {e}"))
+    }
+
     /// The score MLP of an mlp2d or mlp1d run, sized for its data.
     fn score_mlp(&self, device: &Device) -> Result<ScoreMlp, String> {
         let config = match self.model {
@@ -195,8 +201,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 None
             };
             if let Some(c) = &loaded {
-                let saved: Run = serde_json::from_value(c.state.run.clone())
-                    .map_err(|e| format!("not a training checkpoint of this tool: {e}"))?;
+                let saved = Run::of(c)?;
                 if saved != run {
                     return Err(format!("the checkpoint is of {saved:?}, not {run:?}"));
                 }
@@ -219,8 +224,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Export { checkpoint, out } => {
             let c = Checkpoint::load(&checkpoint).map_err(|e| e.to_string())?;
-            let run: Run = serde_json::from_value(c.state.run.clone())
-                .map_err(|e| format!("not a training checkpoint of this tool: {e}"))?;
+            let run = Run::of(&c)?;
             let device = Device::flex();
             let bytes = match run.model {
                 Model::Unet => export(UNetConfig::new().init(&device), &c)?,

@@ -1,9 +1,9 @@
-use super::noise_at_random_times;
+use super::{descend, noise_at_random_times};
 use crate::network::DigitClassifier;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 
 /// Cross-entropy training of a [`DigitClassifier`]. A noise-conditioned classifier sees each
@@ -51,11 +51,13 @@ impl ClassifierTrainer {
             .gather(1, targets.reshape([batch, 1]))
             .mean()
             .neg();
-        let value = f64::from(loss.clone().into_scalar::<f32>());
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.learning_rate, self.model.clone(), grads);
+        let value;
+        (self.model, value) = descend(
+            &mut self.optimizer,
+            self.learning_rate,
+            self.model.clone(),
+            loss,
+        );
         value
     }
 }

@@ -1,11 +1,11 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
 use super::ema::Ema;
-use super::noise_at_random_times;
+use super::{descend, noise_at_random_times};
 use crate::network::EpsNetwork;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
 
@@ -149,11 +149,13 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         let loss = (self.model.forward(noised.x, noised.t, labels) - noised.z)
             .square()
             .mean();
-        let value = f64::from(loss.clone().into_scalar::<f32>());
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.settings.learning_rate, self.model.clone(), grads);
+        let value;
+        (self.model, value) = descend(
+            &mut self.optimizer,
+            self.settings.learning_rate,
+            self.model.clone(),
+            loss,
+        );
         self.ema.update(&self.model);
         self.steps += 1;
         value

@@ -12,7 +12,22 @@ pub use ema::Ema;
 
 use crate::noise::Noise;
 use crate::schedule::Schedule;
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Tensor, TensorData};
+
+/// Backpropagates a scalar `loss` and takes one optimiser step on `model`; returns the updated
+/// model and the loss value.
+fn descend<M: Module>(
+    optimizer: &mut ModuleOptimizer,
+    learning_rate: f64,
+    model: M,
+    loss: Tensor<1>,
+) -> (M, f64) {
+    let value = f64::from(loss.clone().into_scalar::<f32>());
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    (optimizer.step(learning_rate, model, grads), value)
+}
 
 /// A batch of data seen at a random time per row: t ~ U(t_min, 1), x = alpha(t) x0 + sigma(t) z.
 struct Noised {
