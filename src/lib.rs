@@ -8,6 +8,8 @@
 #[cfg(not(target_family = "wasm"))]
 pub mod cli;
 pub mod denoiser;
+#[cfg(not(target_family = "wasm"))]
+pub mod evaluation;
 pub mod guidance;
 pub mod lab;
 pub mod linalg;

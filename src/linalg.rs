@@ -212,6 +212,70 @@ impl Matrix {
         self.spd_inverse_logdet().map(|(inv, _)| inv)
     }
 
+    /// Eigenvalues and eigenvectors (the columns of the second) of a symmetric matrix, by cyclic
+    /// Jacobi rotations: slow for large n but exact to round-off, which is all the d <= 128
+    /// matrices here need.
+    pub fn symmetric_eigen(&self) -> (Vec<f64>, Self) {
+        assert_eq!(self.rows, self.cols, "eigenvalues of a square matrix");
+        let n = self.rows;
+        let mut a = self.symmetrised();
+        let mut v = Self::identity(n);
+        let scale = a
+            .data
+            .iter()
+            .map(|x| x * x)
+            .sum::<f64>()
+            .max(f64::MIN_POSITIVE);
+        for _sweep in 0..100 {
+            let off: f64 = (0..n)
+                .flat_map(|r| (0..n).filter(move |&c| c != r).map(move |c| (r, c)))
+                .map(|(r, c)| a[(r, c)] * a[(r, c)])
+                .sum();
+            if off <= 1e-30 * scale {
+                break;
+            }
+            for p in 0..n {
+                for q in p + 1..n {
+                    if a[(p, q)] == 0.0 {
+                        continue;
+                    }
+                    let theta = (a[(q, q)] - a[(p, p)]) / (2.0 * a[(p, q)]);
+                    let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                    let t = if theta == 0.0 { 1.0 } else { t };
+                    let (c, s) = (1.0 / (t * t + 1.0).sqrt(), t / (t * t + 1.0).sqrt());
+                    for k in 0..n {
+                        let (akp, akq) = (a[(k, p)], a[(k, q)]);
+                        a[(k, p)] = c * akp - s * akq;
+                        a[(k, q)] = s * akp + c * akq;
+                    }
+                    for k in 0..n {
+                        let (apk, aqk) = (a[(p, k)], a[(q, k)]);
+                        a[(p, k)] = c * apk - s * aqk;
+                        a[(q, k)] = s * apk + c * aqk;
+                    }
+                    for k in 0..n {
+                        let (vkp, vkq) = (v[(k, p)], v[(k, q)]);
+                        v[(k, p)] = c * vkp - s * vkq;
+                        v[(k, q)] = s * vkp + c * vkq;
+                    }
+                }
+            }
+        }
+        ((0..n).map(|i| a[(i, i)]).collect(), v)
+    }
+
+    /// The symmetric square root of a symmetric positive semi-definite matrix; eigenvalues that
+    /// round-off made slightly negative count as zero.
+    pub fn psd_sqrt(&self) -> Self {
+        let (values, vectors) = self.symmetric_eigen();
+        let n = self.rows;
+        Self::from_fn(n, n, |r, c| {
+            (0..n)
+                .map(|k| vectors[(r, k)] * values[k].max(0.0).sqrt() * vectors[(c, k)])
+                .sum()
+        })
+    }
+
     /// Symmetrise away round-off so that later Cholesky factorisations stay stable.
     pub fn symmetrised(&self) -> Self {
         Self::from_fn(self.rows, self.cols, |r, c| {
@@ -258,6 +322,25 @@ mod tests {
         let det = 4.0 * (3.0 * 2.0 - 0.25) - 1.2 * (1.2 * 2.0 - 0.5 * 0.3)
             + 0.3 * (1.2 * 0.5 - 3.0 * 0.3);
         assert!((logdet - f64::ln(det)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn psd_square_root_squares_back() {
+        let a = Matrix::from_rows(&[
+            vec![4.0, 1.2, 0.3],
+            vec![1.2, 3.0, 0.5],
+            vec![0.3, 0.5, 2.0],
+        ]);
+        let (values, _) = a.symmetric_eigen();
+        let trace: f64 = values.iter().sum();
+        assert!((trace - 9.0).abs() < 1e-12);
+        let root = a.psd_sqrt();
+        let back = root.matmul(&root);
+        for r in 0..3 {
+            for c in 0..3 {
+                assert!((back[(r, c)] - a[(r, c)]).abs() < 1e-12);
+            }
+        }
     }
 
     #[test]

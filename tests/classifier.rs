@@ -7,7 +7,7 @@ use diffusion_playground::network::{DigitClassifier, DigitClassifierConfig};
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
-use diffusion_playground::training::{ClassifierTrainer, accuracy};
+use diffusion_playground::training::{ClassifierSettings, ClassifierTrainer, accuracy};
 use std::path::Path;
 
 fn seeded(
@@ -38,7 +38,12 @@ fn train(noise_conditioned: bool, steps: usize) -> (DigitClassifier, Vec<Vec<f64
     let config = DigitClassifierConfig::new()
         .with_noise_conditioned(noise_conditioned)
         .with_channels(16);
-    let mut trainer = ClassifierTrainer::new(seeded(&config, 3, &device), 3e-3, 3, &device);
+    let settings = ClassifierSettings {
+        learning_rate: 3e-3,
+        ema_decay: 0.99,
+        seed: 3,
+    };
+    let mut trainer = ClassifierTrainer::new(seeded(&config, 3, &device), settings, &device);
     let mut noise = Noise::new(3, Stream::Data);
     let schedule = VpLinear::default();
     for _ in 0..steps {

@@ -161,7 +161,7 @@ fn a_checkpoint_of_another_run_is_refused() {
         .resume(&checkpoint)
         .err()
         .expect("another architecture");
-    assert!(err.contains("does not fit"), "{err}");
+    assert!(err.contains("do not fit this architecture"), "{err}");
     let other = DsmSettings {
         learning_rate: 1.0,
         ..DsmSettings::default()

@@ -8,14 +8,19 @@ use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::{Device, Tensor, activation};
 
 /// A small convolutional digit classifier. Clean, it judges what the samplers draw (seed 003's
-/// 99 %-accurate classifier); noise-conditioned, it takes t too and guides sampling (classifier
-/// guidance, seed 004).
+/// 99 %-accurate classifier) and its last hidden layer gives the features of the Fréchet
+/// distance; noise-conditioned, it takes t too and guides sampling (classifier guidance, seed 004).
 #[derive(Config, Debug)]
 pub struct DigitClassifierConfig {
     #[config(default = 10)]
     pub classes: usize,
-    #[config(default = 32)]
+    /// Channels of the first convolution; the next ones have 2x and 4x.
+    #[config(default = 16)]
     pub channels: usize,
+    /// Width of the last hidden layer, the feature space of the Fréchet distance: small enough
+    /// that a thousand samples estimate its covariance.
+    #[config(default = 64)]
+    pub features: usize,
     /// Whether the network sees the noise level (for classifier guidance).
     #[config(default = false)]
     pub noise_conditioned: bool,
@@ -28,7 +33,9 @@ pub struct DigitClassifier {
     conv1: Conv2d,
     conv2: Conv2d,
     conv3: Conv2d,
+    conv4: Conv2d,
     time: Option<Linear>,
+    hidden: Linear,
     head: Linear,
     side: usize,
     classes: usize,
@@ -39,6 +46,8 @@ const TIME_FEATURES: usize = 32;
 impl DigitClassifierConfig {
     pub fn init(&self, device: &Device) -> DigitClassifier {
         let c = self.channels;
+        // Three stride-2 convolutions with padding 1 halve the side, rounding up: 28 -> 4.
+        let reduced = self.side.div_ceil(2).div_ceil(2).div_ceil(2);
         let conv = |i: usize, o: usize, stride: usize| {
             Conv2dConfig::new([i, o], [3, 3])
                 .with_stride([stride, stride])
@@ -49,11 +58,12 @@ impl DigitClassifierConfig {
             conv1: conv(1, c, 1),
             conv2: conv(c, 2 * c, 2),
             conv3: conv(2 * c, 4 * c, 2),
+            conv4: conv(4 * c, 4 * c, 2),
             time: self
                 .noise_conditioned
                 .then(|| LinearConfig::new(TIME_FEATURES, 2 * c).init(device)),
-            // Two stride-2 convolutions leave a (side / 4)^2 map.
-            head: LinearConfig::new(4 * c * (self.side / 4).pow(2), self.classes).init(device),
+            hidden: LinearConfig::new(4 * c * reduced.pow(2), self.features).init(device),
+            head: LinearConfig::new(self.features, self.classes).init(device),
             side: self.side,
             classes: self.classes,
         }
@@ -72,6 +82,11 @@ impl DigitClassifier {
     /// Logits [batch, classes] for flattened images [batch, side^2] in [-1, 1] seen at times t
     /// [batch, 1] (ignored by a clean classifier).
     pub fn forward(&self, x: Tensor<2>, t: Tensor<2>) -> Tensor<2> {
+        self.head.forward(self.features(x, t))
+    }
+
+    /// The last hidden layer [batch, features]: what the logits are a linear function of.
+    pub fn features(&self, x: Tensor<2>, t: Tensor<2>) -> Tensor<2> {
         let [batch, _] = x.dims();
         let h = activation::silu(
             self.conv1
@@ -85,9 +100,12 @@ impl DigitClassifier {
                 .reshape([batch, channels, 1, 1]);
         }
         let h = activation::silu(self.conv3.forward(h));
+        let h = activation::silu(self.conv4.forward(h));
         let [_, channels, height, width] = h.dims();
-        self.head
-            .forward(h.reshape([batch, channels * height * width]))
+        activation::silu(
+            self.hidden
+                .forward(h.reshape([batch, channels * height * width])),
+        )
     }
 }
 

@@ -6,11 +6,13 @@ mod classifier;
 mod mlp;
 mod time_embedding;
 mod unet;
+mod weights;
 
 pub use classifier::{DigitClassifier, DigitClassifierConfig};
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
 pub use unet::{UNet, UNetConfig};
+pub use weights::{load_weights, weight_bytes};
 
 use crate::schedule::NoiseLevel;
 use burn::module::Module;

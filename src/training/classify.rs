@@ -1,36 +1,75 @@
-use super::{descend, noise_at_random_times};
+use super::checkpoint::Checkpoint;
+use super::noise_at_random_times;
+use super::optimised::Optimised;
 use crate::network::DigitClassifier;
-use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
-use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
+
+/// The knobs of a classifier run; a checkpoint records them and a resume must match them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClassifierSettings {
+    pub learning_rate: f64,
+    pub ema_decay: f64,
+    pub seed: u64,
+}
 
 /// Cross-entropy training of a [`DigitClassifier`]. A noise-conditioned classifier sees each
 /// image at a random t on `schedule` (Dhariwal & Nichol train theirs on noised inputs, seed 004);
-/// a clean one sees the images as they are.
+/// a clean one sees the images as they are. Adam, a moving average of the weights to evaluate and
+/// export, checkpoints and exact resume as for the denoisers.
 pub struct ClassifierTrainer {
-    model: DigitClassifier,
-    optimizer: ModuleOptimizer,
-    learning_rate: f64,
-    noise: Noise,
+    state: Optimised<DigitClassifier>,
+    settings: ClassifierSettings,
     device: Device,
 }
 
 impl ClassifierTrainer {
     /// `model` must live on `device.autodiff()`.
-    pub fn new(model: DigitClassifier, learning_rate: f64, seed: u64, device: &Device) -> Self {
+    pub fn new(model: DigitClassifier, settings: ClassifierSettings, device: &Device) -> Self {
         Self {
-            model,
-            optimizer: AdamConfig::new().init(),
-            learning_rate,
-            noise: Noise::new(seed, Stream::Sampler),
+            state: Optimised::new(
+                model,
+                settings.learning_rate,
+                settings.ema_decay,
+                settings.seed,
+            ),
+            settings,
             device: device.clone(),
         }
     }
 
     pub fn model(&self) -> &DigitClassifier {
-        &self.model
+        &self.state.model
+    }
+
+    /// The moving average of the weights, without autodiff.
+    pub fn ema(&self) -> &DigitClassifier {
+        self.state.ema()
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.state.steps()
+    }
+
+    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
+        let settings = serde_json::to_value(&self.settings).expect("settings serialise");
+        self.state.checkpoint(settings, run)
+    }
+
+    /// Continues from `checkpoint`, which must have been written with the same settings.
+    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        let saved: ClassifierSettings =
+            serde_json::from_value(checkpoint.state.settings.clone())
+                .map_err(|e| format!("the checkpoint's settings are unreadable: {e}"))?;
+        if saved != self.settings {
+            return Err(format!(
+                "the checkpoint was trained with {saved:?}, not {:?}",
+                self.settings
+            ));
+        }
+        self.state = self.state.resume(checkpoint)?;
+        Ok(self)
     }
 
     /// One optimiser step on images (rows in [-1, 1]) with their labels; returns the loss.
@@ -38,27 +77,20 @@ impl ClassifierTrainer {
         let batch = x0.len();
         assert!(batch > 0 && labels.len() == batch, "one label per image");
         let x0 = from_rows(x0, &self.device);
-        let (x, t) = if self.model.is_noise_conditioned() {
-            let noised = noise_at_random_times(schedule, x0, &mut self.noise);
+        let (x, t) = if self.state.model.is_noise_conditioned() {
+            let noised = noise_at_random_times(schedule, x0, &mut self.state.noise);
             (noised.x, noised.t)
         } else {
             (x0, Tensor::<2>::zeros([batch, 1], &self.device))
         };
         let targets: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
         let targets = Tensor::<1, Int>::from_data(TensorData::new(targets, [batch]), &self.device);
-        let log_probs = activation::log_softmax(self.model.forward(x, t), 1);
+        let log_probs = activation::log_softmax(self.state.model.forward(x, t), 1);
         let loss = log_probs
             .gather(1, targets.reshape([batch, 1]))
             .mean()
             .neg();
-        let value;
-        (self.model, value) = descend(
-            &mut self.optimizer,
-            self.learning_rate,
-            self.model.clone(),
-            loss,
-        );
-        value
+        self.state.descend(loss)
     }
 }
 

@@ -1,13 +1,10 @@
-use super::checkpoint::{Checkpoint, CheckpointState};
-use super::ema::Ema;
-use super::{descend, noise_at_random_times};
+use super::checkpoint::Checkpoint;
+use super::noise_at_random_times;
+use super::optimised::Optimised;
 use crate::network::EpsNetwork;
-use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
-use burn::optim::{AdamConfig, ModuleOptimizer};
-use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 /// The knobs of a DSM run; a checkpoint records them and a resume must match them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -36,13 +33,9 @@ impl Default for DsmSettings {
 /// the unconditional score classifier-free guidance needs. Adam on a device with autodiff, and an
 /// exponential moving average of the weights to sample with.
 pub struct DsmTrainer<M: EpsNetwork> {
-    model: M,
-    ema: Ema<M>,
-    optimizer: ModuleOptimizer,
+    state: Optimised<M>,
     settings: DsmSettings,
-    noise: Noise,
     device: Device,
-    steps: u64,
 }
 
 impl<M: EpsNetwork> DsmTrainer<M> {
@@ -53,57 +46,37 @@ impl<M: EpsNetwork> DsmTrainer<M> {
             "p_uncond is a probability"
         );
         Self {
-            ema: Ema::new(&model, settings.ema_decay),
-            model,
-            optimizer: AdamConfig::new().init(),
-            noise: Noise::new(settings.seed, Stream::Sampler),
+            state: Optimised::new(
+                model,
+                settings.learning_rate,
+                settings.ema_decay,
+                settings.seed,
+            ),
             settings,
             device: device.clone(),
-            steps: 0,
         }
     }
 
     /// The weights being optimised.
     pub fn model(&self) -> &M {
-        &self.model
+        &self.state.model
     }
 
     /// The moving average of the weights, without autodiff: what to sample with and export.
     pub fn ema(&self) -> &M {
-        self.ema.model()
+        self.state.ema()
     }
 
     /// Optimiser steps taken, counting those before a resume.
     pub fn steps(&self) -> u64 {
-        self.steps
+        self.state.steps()
     }
 
     /// Everything needed to continue exactly; `run` describes the architecture and data for the
     /// caller that resumes or exports.
     pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        let record = |m: &M| {
-            m.clone()
-                .into_record()
-                .into_bytes()
-                .map(|b| b.to_vec())
-                .map_err(|e| format!("model record: {e:?}"))
-        };
-        let optimizer = self
-            .optimizer
-            .into_bytes()
-            .map_err(|e| format!("optimiser record: {e:?}"))?;
-        Ok(Checkpoint {
-            state: CheckpointState {
-                step: self.steps,
-                ema_updates: self.ema.updates(),
-                noise: self.noise.position(),
-                settings: serde_json::to_value(&self.settings).expect("settings serialise"),
-                run,
-            },
-            model: record(&self.model)?,
-            ema: record(self.ema.model())?,
-            optimizer: optimizer.to_vec(),
-        })
+        let settings = serde_json::to_value(&self.settings).expect("settings serialise");
+        self.state.checkpoint(settings, run)
     }
 
     /// Continues from `checkpoint`. The trainer must have been built with the same settings and
@@ -117,21 +90,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
                 self.settings
             ));
         }
-        let load = |m: M, bytes: &[u8]| {
-            let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-                .map_err(|e| format!("model record: {e:?}"))?;
-            m.try_load_record(record)
-                .map_err(|e| format!("the checkpoint does not fit this architecture: {e:?}"))
-        };
-        self.model = load(self.model, &checkpoint.model)?;
-        let ema = load(self.ema.model().clone(), &checkpoint.ema)?;
-        self.ema = self.ema.with_state(ema, checkpoint.state.ema_updates);
-        self.optimizer = self
-            .optimizer
-            .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
-            .map_err(|e| format!("optimiser record: {e:?}"))?;
-        self.noise = Noise::at(checkpoint.state.noise);
-        self.steps = checkpoint.state.step;
+        self.state = self.state.resume(checkpoint)?;
         Ok(self)
     }
 
@@ -139,25 +98,17 @@ impl<M: EpsNetwork> DsmTrainer<M> {
     pub fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
         let batch = x0.len();
         assert!(batch > 0 && labels.len() == batch, "one label per row");
-        let null = self.model.num_classes();
-        let noised = noise_at_random_times(schedule, from_rows(x0, &self.device), &mut self.noise);
+        let null = self.state.model.num_classes();
+        let noise = &mut self.state.noise;
+        let noised = noise_at_random_times(schedule, from_rows(x0, &self.device), noise);
         let dropped: Vec<i64> = labels
             .iter()
-            .map(|&l| if self.noise.uniform() < self.settings.p_uncond { null } else { l } as i64)
+            .map(|&l| if noise.uniform() < self.settings.p_uncond { null } else { l } as i64)
             .collect();
         let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), &self.device);
-        let loss = (self.model.forward(noised.x, noised.t, labels) - noised.z)
+        let loss = (self.state.model.forward(noised.x, noised.t, labels) - noised.z)
             .square()
             .mean();
-        let value;
-        (self.model, value) = descend(
-            &mut self.optimizer,
-            self.settings.learning_rate,
-            self.model.clone(),
-            loss,
-        );
-        self.ema.update(&self.model);
-        self.steps += 1;
-        value
+        self.state.descend(loss)
     }
 }

@@ -1,33 +1,20 @@
-//! Native training: denoising score matching for the eps networks of `crate::network`.
+//! Native training: denoising score matching for the eps networks of `crate::network`, and
+//! cross-entropy for the digit classifiers; both checkpoint and resume exactly.
 
 mod checkpoint;
 mod classify;
 mod dsm;
 mod ema;
+mod optimised;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
-pub use classify::{ClassifierTrainer, accuracy};
+pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy};
 pub use dsm::{DsmSettings, DsmTrainer};
 pub use ema::Ema;
 
 use crate::noise::Noise;
 use crate::schedule::Schedule;
-use burn::module::Module;
-use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Tensor, TensorData};
-
-/// Backpropagates a scalar `loss` and takes one optimiser step on `model`; returns the updated
-/// model and the loss value.
-fn descend<M: Module>(
-    optimizer: &mut ModuleOptimizer,
-    learning_rate: f64,
-    model: M,
-    loss: Tensor<1>,
-) -> (M, f64) {
-    let value = f64::from(loss.clone().into_scalar::<f32>());
-    let grads = GradientsParams::from_grads(loss.backward(), &model);
-    (optimizer.step(learning_rate, model, grads), value)
-}
 
 /// A batch of data seen at a random time per row: t ~ U(t_min, 1), x = alpha(t) x0 + sigma(t) z.
 struct Noised {

@@ -1,0 +1,461 @@
+use super::{DeviceChoice, device, load_weight_file};
+use crate::denoiser::{Denoiser, WithLabel};
+use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, nearest_cosine};
+use crate::guidance::{ClassifierFree, ClassifierGuidance};
+use crate::native::files;
+use crate::native::mnist::{CLASSES, Digits};
+use crate::network::{DigitClassifier, DigitClassifierConfig, UNet, UNetConfig};
+use crate::sampler;
+use crate::schedule::VpLinear;
+use crate::training::accuracy;
+use burn::tensor::{Device, Tensor, TensorData};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Serialize)]
+pub(super) struct Args {
+    /// The MNIST U-Net's weights (burn's record format, from `export`).
+    #[arg(long, default_value = "www/weights/unet.bpk")]
+    unet: PathBuf,
+    /// The clean classifier that judges the samples.
+    #[arg(long, default_value = "www/weights/classifier.bpk")]
+    classifier: PathBuf,
+    /// The noise-conditioned classifier for the classifier-guidance sweep.
+    #[arg(long, default_value = "www/weights/noisy-classifier.bpk")]
+    noisy_classifier: PathBuf,
+    #[arg(long, default_value = "data/mnist")]
+    mnist: PathBuf,
+    /// Samples per setting of the frequency table, the trade-off and the guidance sweep.
+    #[arg(long, default_value_t = 1000)]
+    samples: usize,
+    /// Sampler (em, ode-euler, ode-heun, ddim, pc) and its steps for everything but the
+    /// steps experiment.
+    #[arg(long, default_value = "ddim")]
+    sampler: String,
+    #[arg(long, default_value_t = 50)]
+    steps: usize,
+    /// The step counts compared (seed 003: 20, 50, 200, 1000), the sampler they are compared
+    /// with (seed 003's reverse SDE: em) and the samples drawn for each.
+    #[arg(long, value_delimiter = ',', default_value = "20,50,200,1000")]
+    step_counts: Vec<usize>,
+    #[arg(long, default_value = "em")]
+    steps_sampler: String,
+    #[arg(long, default_value_t = 100)]
+    steps_samples: usize,
+    /// The digit the frequency table and the classifier-guidance sweep condition on.
+    #[arg(long, default_value_t = 7)]
+    class: usize,
+    /// Guidance scales w of the frequency table (seed 003's gamma = w - 1).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        default_value = "-1,0,0.5,1,2,4"
+    )]
+    frequency_ws: Vec<f64>,
+    /// Guidance scales w of the diversity / fidelity trade-off (all digits).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        default_value = "0,0.5,1,2,4,8"
+    )]
+    tradeoff_ws: Vec<f64>,
+    /// Classifier-guidance scales of the sweep, on the unconditional model.
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2,4,8")]
+    classifier_scales: Vec<f64>,
+    /// Samples per trajectory (per forward pass).
+    #[arg(long, default_value_t = 250)]
+    chunk: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The JSON results file.
+    #[arg(long, default_value = "results/mnist-eval.json")]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "cpu")]
+    #[serde(skip)]
+    device: DeviceChoice,
+}
+
+#[derive(Serialize)]
+struct Frequencies {
+    w: f64,
+    gamma: f64,
+    /// Share of samples the classifier reads as each digit 0..9.
+    shares: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct Quality {
+    /// The setting: w, a step count or a classifier scale.
+    setting: f64,
+    /// Share of samples the classifier reads as the digit asked for.
+    hits: f64,
+    /// Mean probability the classifier gives its verdict.
+    confidence: f64,
+    /// Fréchet distance of the classifier features to the held-out digits' (of the digit asked
+    /// for, where one is).
+    frechet: f64,
+}
+
+#[derive(Serialize)]
+struct Similarity {
+    min: f64,
+    median: f64,
+    max: f64,
+    mean: f64,
+}
+
+#[derive(Serialize)]
+struct Results {
+    settings: Args,
+    classifier_accuracy: f64,
+    held_out: usize,
+    /// The Fréchet distance of held-out digits to as many training digits: the floor a perfect
+    /// model would reach with this many samples.
+    frechet_floor: f64,
+    frequencies: Vec<Frequencies>,
+    nearest_cosine: Similarity,
+    steps: Vec<Quality>,
+    classifier_guidance: Vec<Quality>,
+    tradeoff: Vec<Quality>,
+}
+
+pub(super) fn run(args: Args) -> Result<(), String> {
+    if args.samples < 2 || args.steps_samples < 2 || args.chunk == 0 || args.steps == 0 {
+        return Err(
+            "--samples and --steps-samples must be at least 2, --chunk and --steps positive".into(),
+        );
+    }
+    if args.class >= CLASSES || args.step_counts.contains(&0) {
+        return Err(format!(
+            "--class must be below {CLASSES} and every step count positive"
+        ));
+    }
+    let by_name = |name: &str| {
+        sampler::by_name(name, 0.0, 0.16).ok_or_else(|| {
+            format!(
+                "unknown sampler '{name}' (one of {})",
+                sampler::NAMES.join(", ")
+            )
+        })
+    };
+    let (sampler, steps_sampler) = (by_name(&args.sampler)?, by_name(&args.steps_sampler)?);
+    let device = device(args.device)?;
+    let unet: UNet = load_weight_file(UNetConfig::new().init(&device), &args.unet)?;
+    let judge_model: DigitClassifier =
+        load_weight_file(DigitClassifierConfig::new().init(&device), &args.classifier)?;
+    // Classifier guidance differentiates through this one: it lives on the autodiff device.
+    let guide: DigitClassifier = load_weight_file(
+        DigitClassifierConfig::new()
+            .with_noise_conditioned(true)
+            .init(&device.clone().autodiff()),
+        &args.noisy_classifier,
+    )?;
+    let (train, test) = Digits::load(&args.mnist)?.split(10);
+    let judge = Judge {
+        classifier: &judge_model,
+    };
+    let schedule = VpLinear::default();
+    let how = Draw {
+        sampler: sampler.as_ref(),
+        schedule: &schedule,
+        steps: args.steps,
+        chunk: args.chunk,
+        device: &device,
+    };
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} sampler moves, {per_sec} {msg}")
+            .expect("template"),
+    );
+    let tick = || bar.inc(1);
+
+    let test_images = images(&test, &device);
+    let test_verdicts = judge.judge(test_images.clone());
+    let test_stats = FeatureStats::of(&test_verdicts.features);
+    // The held-out digits of the class conditioned on, for the sweeps that ask for one digit.
+    let class_features: Vec<Vec<f64>> = test_verdicts
+        .features
+        .iter()
+        .zip(&test.labels)
+        .filter(|(_, l)| **l == args.class)
+        .map(|(f, _)| f.clone())
+        .collect();
+    let class_stats = FeatureStats::of(&class_features);
+    let classifier_accuracy = accuracy(&judge_model, &rows(&test), &test.labels, &device);
+    // As many training digits as held-out ones, spread over the classes (the set is sorted).
+    let spread: Vec<i64> = (0..test.len())
+        .map(|i| (i * train.len() / test.len()) as i64)
+        .collect();
+    let floor_images = images(&train, &device).select(
+        0,
+        Tensor::from_data(TensorData::new(spread, [test.len()]), &device),
+    );
+    let frechet_floor = frechet_distance(
+        &FeatureStats::of(&judge.judge(floor_images).features),
+        &test_stats,
+    );
+    bar.suspend(|| {
+        println!(
+            "clean classifier: {:.2} % of {} held-out digits right; Fréchet floor {frechet_floor:.3}",
+            100.0 * classifier_accuracy,
+            test.len()
+        )
+    });
+
+    // Seed 003 Fig. 4: what the samples conditioned on one digit are, as w moves.
+    bar.set_message("frequency table");
+    let mut frequencies = Vec::new();
+    let mut conditional = None;
+    for &w in &args.frequency_ws {
+        let guided = ClassifierFree {
+            model: &unet,
+            class: args.class,
+            w,
+        };
+        let samples = draw(&how, &guided, args.samples, args.seed, tick);
+        let verdicts = judge.judge(samples.clone());
+        let mut shares = vec![0.0; CLASSES];
+        for &l in &verdicts.labels {
+            shares[l] += 1.0 / args.samples as f64;
+        }
+        if w == 1.0 {
+            conditional = Some(samples);
+        }
+        frequencies.push(Frequencies {
+            w,
+            gamma: w - 1.0,
+            shares,
+        });
+    }
+    bar.suspend(|| print_frequencies(&frequencies, args.samples, args.class));
+
+    // Seed 003 Fig. 2: are the samples copies of training digits?
+    let conditional = match conditional {
+        Some(s) => s,
+        None => draw(
+            &how,
+            &WithLabel {
+                model: &unet,
+                label: Some(args.class),
+            },
+            args.samples,
+            args.seed,
+            tick,
+        ),
+    };
+    let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
+    let mut cosines = nearest_cosine(to_unit(conditional), to_unit(images(&train, &device)));
+    cosines.sort_by(f64::total_cmp);
+    let nearest = Similarity {
+        min: cosines[0],
+        median: cosines[cosines.len() / 2],
+        max: cosines[cosines.len() - 1],
+        mean: cosines.iter().sum::<f64>() / cosines.len() as f64,
+    };
+    bar.suspend(|| {
+        println!(
+            "\nnearest training digit, cosine similarity (w = 1, digit {}): min {:.3}, median {:.3}, max {:.3}",
+            args.class, nearest.min, nearest.median, nearest.max
+        )
+    });
+
+    // Seed 003 Fig. 3: quality against the number of steps, every digit, w = 1.
+    bar.set_message("steps");
+    let mut steps = Vec::new();
+    for &n in &args.step_counts {
+        let how = Draw {
+            steps: n,
+            sampler: steps_sampler.as_ref(),
+            ..how
+        };
+        let quality = every_digit(
+            &how,
+            &judge,
+            &test_stats,
+            args.steps_samples,
+            args.seed,
+            tick,
+            |c| {
+                Box::new(WithLabel {
+                    model: &unet,
+                    label: Some(c),
+                })
+            },
+        );
+        steps.push(Quality {
+            setting: n as f64,
+            ..quality
+        });
+    }
+    bar.suspend(|| print_quality("steps", &steps));
+
+    // Classifier guidance (seed 004): the unconditional model pushed towards one digit.
+    bar.set_message("classifier guidance");
+    let unconditional = WithLabel {
+        model: &unet,
+        label: None,
+    };
+    let mut classifier_guidance = Vec::new();
+    for &scale in &args.classifier_scales {
+        let guided = ClassifierGuidance {
+            model: &unconditional,
+            classifier: &guide,
+            class: args.class,
+            scale,
+        };
+        let samples = draw(&how, &guided, args.samples, args.seed, tick);
+        let verdicts = judge.judge(samples);
+        classifier_guidance.push(Quality {
+            setting: scale,
+            hits: share(&verdicts.labels, |_| args.class),
+            confidence: mean(&verdicts.confidence),
+            frechet: frechet_distance(&FeatureStats::of(&verdicts.features), &class_stats),
+        });
+    }
+    bar.suspend(|| print_quality("classifier scale", &classifier_guidance));
+
+    // Seed 001: diversity against fidelity as w grows, over all digits.
+    bar.set_message("trade-off");
+    let mut tradeoff = Vec::new();
+    for &w in &args.tradeoff_ws {
+        let quality = every_digit(
+            &how,
+            &judge,
+            &test_stats,
+            args.samples,
+            args.seed,
+            tick,
+            |c| {
+                Box::new(ClassifierFree {
+                    model: &unet,
+                    class: c,
+                    w,
+                })
+            },
+        );
+        tradeoff.push(Quality {
+            setting: w,
+            ..quality
+        });
+    }
+    bar.finish_and_clear();
+    print_quality("w (all digits)", &tradeoff);
+
+    let results = Results {
+        classifier_accuracy,
+        held_out: test.len(),
+        frechet_floor,
+        frequencies,
+        nearest_cosine: nearest,
+        steps,
+        classifier_guidance,
+        tradeoff,
+        settings: args,
+    };
+    let json = serde_json::to_string_pretty(&results).expect("results serialise");
+    files::write_atomic(&results.settings.out, json.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", results.settings.out.display()))?;
+    println!("\nwrote {}", results.settings.out.display());
+    Ok(())
+}
+
+/// Samples of every digit (`count` split evenly, each digit from its own noise) drawn with the
+/// denoiser `make` gives for it, judged: hits, confidence, Fréchet distance to held-out digits.
+fn every_digit<'m>(
+    how: &Draw,
+    judge: &Judge,
+    reference: &FeatureStats,
+    count: usize,
+    seed: u64,
+    tick: impl Fn() + Copy,
+    make: impl Fn(usize) -> Box<dyn Denoiser + 'm>,
+) -> Quality {
+    let mut parts = Vec::new();
+    let mut asked = Vec::new();
+    for c in 0..CLASSES {
+        let n = count / CLASSES + usize::from(c < count % CLASSES);
+        if n == 0 {
+            continue;
+        }
+        parts.push(draw(
+            how,
+            make(c).as_ref(),
+            n,
+            seed + 1000 * (c as u64 + 1),
+            tick,
+        ));
+        asked.extend(std::iter::repeat_n(c, n));
+    }
+    let verdicts = judge.judge(Tensor::cat(parts, 0));
+    Quality {
+        setting: f64::NAN,
+        hits: share(&verdicts.labels, |i| asked[i]),
+        confidence: mean(&verdicts.confidence),
+        frechet: frechet_distance(&FeatureStats::of(&verdicts.features), reference),
+    }
+}
+
+/// Share of `labels` equal to `want(i)`.
+fn share(labels: &[usize], want: impl Fn(usize) -> usize) -> f64 {
+    let hits = labels
+        .iter()
+        .enumerate()
+        .filter(|&(i, &l)| l == want(i))
+        .count();
+    hits as f64 / labels.len() as f64
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Pixels mapped to [-1, 1], one row per digit.
+fn rows(digits: &Digits) -> Vec<Vec<f64>> {
+    digits
+        .images
+        .iter()
+        .map(|i| i.iter().map(|&p| 2.0 * f64::from(p) - 1.0).collect())
+        .collect()
+}
+
+fn images(digits: &Digits, device: &Device) -> Tensor<2> {
+    let flat: Vec<f32> = digits
+        .images
+        .iter()
+        .flatten()
+        .map(|&p| 2.0 * p - 1.0)
+        .collect();
+    Tensor::from_data(TensorData::new(flat, [digits.len(), 784]), device)
+}
+
+fn print_frequencies(rows: &[Frequencies], samples: usize, class: usize) {
+    println!("\ndigit frequencies (%) of {samples} samples conditioned on {class}");
+    print!("{:>6} {:>6} |", "w", "gamma");
+    for d in 0..CLASSES {
+        print!("{d:>6}");
+    }
+    println!();
+    for r in rows {
+        print!("{:>6} {:>6} |", r.w, r.gamma);
+        for s in &r.shares {
+            print!("{:>6.1}", 100.0 * s);
+        }
+        println!();
+    }
+}
+
+fn print_quality(what: &str, rows: &[Quality]) {
+    println!("\n{what:>16} | hits % | confidence | Fréchet");
+    for r in rows {
+        println!(
+            "{:>16} | {:>6.1} | {:>10.3} | {:>7.3}",
+            r.setting,
+            100.0 * r.hits,
+            r.confidence,
+            r.frechet
+        );
+    }
+}

@@ -1,0 +1,309 @@
+use super::{DeviceChoice, Model, device};
+use crate::native::mnist::{Digits, SIDE};
+use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, UNetConfig};
+use crate::noise::{Noise, Stream};
+use crate::schedule::{Schedule, VpLinear};
+use crate::toy_data;
+use crate::training::{Checkpoint, ClassifierSettings, ClassifierTrainer, DsmSettings, DsmTrainer};
+use burn::tensor::Device;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub(super) struct Args {
+    #[arg(long, value_enum)]
+    model: Model,
+    /// Toy data set for mlp2d (blobs, ring, moons, swiss-roll, checkerboard); the U-Net and the
+    /// classifiers train on MNIST.
+    #[arg(long, default_value = "blobs")]
+    data: String,
+    /// Where the MNIST digits are (scripts/fetch-mnist.sh).
+    #[arg(long, default_value = "data/mnist")]
+    mnist: PathBuf,
+    /// Total optimiser steps (a resumed run counts the steps it already has).
+    #[arg(long, default_value_t = 1000)]
+    steps: u64,
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    #[arg(long, default_value_t = 3e-4)]
+    lr: f64,
+    /// Probability of the null label (seed 003 masks 20 %); denoisers only.
+    #[arg(long, default_value_t = 0.2)]
+    p_uncond: f64,
+    #[arg(long, default_value_t = 0.999)]
+    ema: f64,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The checkpoint file, rewritten atomically every `--every` steps and at the end.
+    #[arg(long)]
+    checkpoint: PathBuf,
+    #[arg(long, default_value_t = 200)]
+    every: u64,
+    /// Continue the run in `--checkpoint` exactly where it stopped.
+    #[arg(long)]
+    resume: bool,
+    #[arg(long, value_enum, default_value = "cpu")]
+    device: DeviceChoice,
+}
+
+/// What a checkpoint needs to rebuild its run, stored in its `run` field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Run {
+    pub model: Model,
+    pub data: String,
+    pub batch: usize,
+}
+
+impl Run {
+    /// The run a checkpoint of this tool describes.
+    pub fn of(checkpoint: &Checkpoint) -> Result<Self, String> {
+        serde_json::from_value(checkpoint.state.run.clone())
+            .map_err(|e| format!("not a training checkpoint of this tool: {e}"))
+    }
+
+    /// The score MLP of an mlp2d or mlp1d run, sized for its data.
+    pub fn score_mlp(&self, device: &Device) -> Result<ScoreMlp, String> {
+        let config = match self.model {
+            Model::Mlp1d => ScoreMlpConfig::new(toy_data::function_prior().grid.len()),
+            _ => {
+                let classes = toy_data::num_classes(&self.data).ok_or_else(|| {
+                    format!(
+                        "unknown data set '{}' (one of {})",
+                        self.data,
+                        toy_data::NAMES.join(", ")
+                    )
+                })?;
+                ScoreMlpConfig::new(2).with_num_classes(classes)
+            }
+        };
+        Ok(config.init(device))
+    }
+
+    pub fn classifier(&self) -> DigitClassifierConfig {
+        DigitClassifierConfig::new().with_noise_conditioned(self.model == Model::NoisyClassifier)
+    }
+}
+
+pub(super) fn run(args: Args) -> Result<(), String> {
+    if args.batch == 0 || args.every == 0 {
+        return Err("--batch and --every must be positive".into());
+    }
+    if !(0.0..=1.0).contains(&args.p_uncond)
+        || !(0.0..1.0).contains(&args.ema)
+        || !args.lr.is_finite()
+        || args.lr <= 0.0
+    {
+        return Err("--p-uncond must be in [0, 1], --ema in [0, 1) and --lr positive".into());
+    }
+    let device = device(args.device)?.autodiff();
+    // The initial weights, like everything else, follow from --seed.
+    device.seed(args.seed);
+    let data = match args.model {
+        Model::Unet | Model::Classifier | Model::NoisyClassifier => "mnist".into(),
+        Model::Mlp1d => "gp".into(),
+        Model::Mlp2d => args.data.clone(),
+    };
+    let run = Run {
+        model: args.model,
+        data,
+        batch: args.batch,
+    };
+    let loaded = if args.resume {
+        let c = Checkpoint::load(&args.checkpoint).map_err(|e| e.to_string())?;
+        let saved = Run::of(&c)?;
+        if saved != run {
+            return Err(format!("the checkpoint is of {saved:?}, not {run:?}"));
+        }
+        Some(c)
+    } else {
+        None
+    };
+    let digits = match run.model {
+        Model::Mlp2d | Model::Mlp1d => None,
+        _ => Some(Digits::load(&args.mnist)?.split(10).0),
+    };
+    let dsm = DsmSettings {
+        learning_rate: args.lr,
+        p_uncond: args.p_uncond,
+        ema_decay: args.ema,
+        seed: args.seed,
+    };
+    let classifier = ClassifierSettings {
+        learning_rate: args.lr,
+        ema_decay: args.ema,
+        seed: args.seed,
+    };
+    let job = Job {
+        args: &args,
+        digits: digits.as_ref(),
+        run: run.clone(),
+    };
+    match run.model {
+        Model::Unet => job.train(
+            DsmTrainer::new(UNetConfig::new().init(&device), dsm, &device),
+            loaded,
+        ),
+        Model::Mlp2d | Model::Mlp1d => job.train(
+            DsmTrainer::new(run.score_mlp(&device)?, dsm, &device),
+            loaded,
+        ),
+        Model::Classifier | Model::NoisyClassifier => job.train(
+            ClassifierTrainer::new(run.classifier().init(&device), classifier, &device),
+            loaded,
+        ),
+    }
+}
+
+/// What the training loop needs of a trainer.
+trait Trainer: Sized {
+    fn steps(&self) -> u64;
+    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64;
+    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String>;
+    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String>;
+}
+
+impl<M: crate::network::EpsNetwork> Trainer for DsmTrainer<M> {
+    fn steps(&self) -> u64 {
+        DsmTrainer::steps(self)
+    }
+    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
+        DsmTrainer::step(self, schedule, x0, labels)
+    }
+    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
+        DsmTrainer::checkpoint(self, run)
+    }
+    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        DsmTrainer::resume(self, checkpoint)
+    }
+}
+
+impl Trainer for ClassifierTrainer {
+    fn steps(&self) -> u64 {
+        ClassifierTrainer::steps(self)
+    }
+    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
+        ClassifierTrainer::step(self, schedule, x0, labels)
+    }
+    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
+        ClassifierTrainer::checkpoint(self, run)
+    }
+    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        ClassifierTrainer::resume(self, checkpoint)
+    }
+}
+
+struct Job<'a> {
+    args: &'a Args,
+    digits: Option<&'a Digits>,
+    run: Run,
+}
+
+impl Job<'_> {
+    fn train<T: Trainer>(&self, trainer: T, resume: Option<Checkpoint>) -> Result<(), String> {
+        let mut trainer = match &resume {
+            Some(c) => trainer.resume(c)?,
+            None => trainer,
+        };
+        let (total, every) = (self.args.steps, self.args.every);
+        let schedule = VpLinear::default();
+        let bar = ProgressBar::new(total).with_position(trainer.steps());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} steps, {per_sec}, loss {msg}")
+                .expect("template"),
+        );
+        let run = serde_json::to_value(&self.run).expect("run serialises");
+        while trainer.steps() < total {
+            // Batches depend only on the seed and the step, so a resumed run sees the same data.
+            let mut noise = Noise::new(
+                self.args
+                    .seed
+                    .wrapping_mul(1_000_003)
+                    .wrapping_add(trainer.steps()),
+                Stream::Data,
+            );
+            let (x0, labels) = self.batch(&mut noise)?;
+            let loss = trainer.step(&schedule, &x0, &labels);
+            if !loss.is_finite() {
+                return Err(format!(
+                    "the loss became {loss} at step {}; the last checkpoint is intact",
+                    trainer.steps()
+                ));
+            }
+            bar.set_position(trainer.steps());
+            bar.set_message(format!("{loss:.4}"));
+            if trainer.steps().is_multiple_of(every) || trainer.steps() == total {
+                trainer
+                    .checkpoint(run.clone())?
+                    .save_atomic(&self.args.checkpoint)
+                    .map_err(|e| e.to_string())?;
+                // Also when stdout is a log file, where the bar itself stays hidden.
+                bar.suspend(|| {
+                    println!("step {} loss {loss:.5} checkpoint written", trainer.steps())
+                });
+            }
+        }
+        bar.finish();
+        Ok(())
+    }
+
+    fn batch(&self, noise: &mut Noise) -> Result<(Vec<Vec<f64>>, Vec<usize>), String> {
+        let size = self.run.batch;
+        Ok(match (self.digits, self.run.model) {
+            (Some(d), Model::Unet) => mnist_batch(d, noise, size, 0),
+            // The classifiers must judge digits wherever a sampler puts them: shifted copies
+            // (up to 2 pixels) keep them from learning the training set's exact positions.
+            (Some(d), _) => mnist_batch(d, noise, size, 2),
+            (None, Model::Mlp1d) => toy_data::sample_functions(size, noise),
+            (None, _) => toy_data::sample(&self.run.data, size, noise)?,
+        })
+    }
+}
+
+/// MNIST digits as rows in [-1, 1], the scale the diffusion runs at, each shifted by up to
+/// `shift` pixels in x and y.
+fn mnist_batch(
+    digits: &Digits,
+    noise: &mut Noise,
+    size: usize,
+    shift: i64,
+) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let offset = |noise: &mut Noise| {
+        let span = 2 * shift + 1;
+        ((noise.uniform() * span as f64) as i64).min(span - 1) - shift
+    };
+    (0..size)
+        .map(|_| {
+            let i = ((noise.uniform() * digits.len() as f64) as usize).min(digits.len() - 1);
+            let (dx, dy) = if shift > 0 {
+                (offset(noise), offset(noise))
+            } else {
+                (0, 0)
+            };
+            (shifted(&digits.images[i], dx, dy), digits.labels[i])
+        })
+        .unzip()
+}
+
+/// The image moved by (dx, dy) pixels, background (0) filling in, mapped to [-1, 1].
+fn shifted(image: &[f32], dx: i64, dy: i64) -> Vec<f64> {
+    let side = SIDE as i64;
+    (0..side * side)
+        .map(|k| {
+            let (x, y) = (k % side - dx, k / side - dy);
+            let p = if (0..side).contains(&x) && (0..side).contains(&y) {
+                f64::from(image[(y * side + x) as usize])
+            } else {
+                0.0
+            };
+            2.0 * p - 1.0
+        })
+        .collect()
+}
+
+/// The checkpoint at `path` and the run it describes.
+pub(super) fn load_checkpoint(path: &Path) -> Result<(Checkpoint, Run), String> {
+    let c = Checkpoint::load(path).map_err(|e| e.to_string())?;
+    let run = Run::of(&c)?;
+    Ok((c, run))
+}

@@ -1,0 +1,43 @@
+use crate::denoiser::Denoiser;
+use crate::sampler::{Parts, Sampler, Trajectory, uniform_times};
+use crate::schedule::Schedule;
+use burn::tensor::{Device, Tensor};
+
+/// How to draw a set of samples: which sampler, how many steps, in chunks of how many.
+#[derive(Clone, Copy)]
+pub struct Draw<'a> {
+    pub sampler: &'a dyn Sampler,
+    pub schedule: &'a dyn Schedule,
+    pub steps: usize,
+    /// Samples per trajectory (per forward pass).
+    pub chunk: usize,
+    pub device: &'a Device,
+}
+
+/// `count` samples of `model`, clamped to the data range [-1, 1]. Chunk k starts from seed
+/// `seed + k`, so two calls with the same seed and chunking share their noise: methods and
+/// guidance scales are compared on the same noise. `progress` is told about every move.
+pub fn draw(
+    how: &Draw,
+    model: &dyn Denoiser,
+    count: usize,
+    seed: u64,
+    mut progress: impl FnMut(),
+) -> Tensor<2> {
+    assert!(count > 0 && how.chunk > 0, "draw at least one sample");
+    let parts = Parts {
+        model,
+        sampler: how.sampler,
+        schedule: how.schedule,
+        projection: None,
+    };
+    let times = uniform_times(how.steps, how.schedule.t_min());
+    let chunks: Vec<Tensor<2>> = (0..count.div_ceil(how.chunk))
+        .map(|k| {
+            let size = how.chunk.min(count - k * how.chunk);
+            Trajectory::new(parts, times.clone(), size, seed + k as u64, how.device)
+                .run(parts, |_| progress())
+        })
+        .collect();
+    Tensor::cat(chunks, 0).clamp(-1.0, 1.0)
+}

@@ -1,0 +1,199 @@
+//! Every model of `diffusion train` for a few steps on CPU (the loss must fall), its export in
+//! both formats, and `diffusion eval` on a tiny budget: the whole native pipeline as CI runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn diffusion(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_diffusion"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "diffusion {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cli-models-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Trains `args` for `steps` steps with a checkpoint every step; returns the losses it printed.
+fn train(dir: &Path, name: &str, steps: usize, args: &[&str]) -> Vec<f64> {
+    let checkpoint = dir.join(format!("{name}.ckpt"));
+    let steps = steps.to_string();
+    let mut all = vec![
+        "train",
+        "--steps",
+        &steps,
+        "--every",
+        "1",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+    ];
+    all.extend(args);
+    let out = diffusion(&all);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(" loss ").nth(1)?.split(' ').next()?.parse().ok())
+        .collect()
+}
+
+fn export(dir: &Path, name: &str, extension: &str) -> PathBuf {
+    let out = dir.join(format!("{name}.{extension}"));
+    let checkpoint = dir.join(format!("{name}.ckpt"));
+    diffusion(&[
+        "export",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+#[test]
+fn every_model_trains_exports_and_evaluates() {
+    let dir = scratch();
+    let runs: [(&str, usize, Vec<&str>); 5] = [
+        (
+            "mlp2d",
+            40,
+            vec![
+                "--model", "mlp2d", "--data", "moons", "--batch", "256", "--lr", "1e-3",
+            ],
+        ),
+        (
+            "mlp1d",
+            40,
+            vec!["--model", "mlp1d", "--batch", "256", "--lr", "1e-3"],
+        ),
+        (
+            "unet",
+            16,
+            vec!["--model", "unet", "--batch", "16", "--lr", "1e-3"],
+        ),
+        (
+            "classifier",
+            50,
+            vec!["--model", "classifier", "--batch", "32", "--lr", "3e-3"],
+        ),
+        (
+            "noisy-classifier",
+            160,
+            vec![
+                "--model",
+                "noisy-classifier",
+                "--batch",
+                "64",
+                "--lr",
+                "3e-3",
+            ],
+        ),
+    ];
+    for (name, steps, args) in &runs {
+        let losses = train(&dir, name, *steps, args);
+        assert_eq!(losses.len(), *steps, "{name}: one loss per step");
+        // Quarter-run averages: single DSM and noisy-classifier losses jump with the random times.
+        let quarter = steps / 4;
+        let (first, last) = (mean(&losses[..quarter]), mean(&losses[steps - quarter..]));
+        println!("{name}: loss {first:.4} -> {last:.4} in {steps} steps");
+        assert!(last < 0.9 * first, "{name}: loss {first:.4} -> {last:.4}");
+    }
+
+    // safetensors in PyTorch's layout: linear weights [out, in], conv weights [out, in, k, k].
+    let bytes = std::fs::read(export(&dir, "unet", "safetensors")).unwrap();
+    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + length]).unwrap();
+    assert_eq!(
+        header["time1.weight"]["shape"],
+        serde_json::json!([144, 72])
+    );
+    assert_eq!(
+        header["down1.conv1.weight"]["shape"],
+        serde_json::json!([32, 32, 3, 3])
+    );
+    assert_eq!(header["out_norm.weight"]["dtype"], "F32");
+
+    let (unet, classifier, noisy) = (
+        export(&dir, "unet", "bpk"),
+        export(&dir, "classifier", "bpk"),
+        export(&dir, "noisy-classifier", "bpk"),
+    );
+    let results = dir.join("eval.json");
+    let out = diffusion(&[
+        "eval",
+        "--unet",
+        unet.to_str().unwrap(),
+        "--classifier",
+        classifier.to_str().unwrap(),
+        "--noisy-classifier",
+        noisy.to_str().unwrap(),
+        "--samples",
+        "20",
+        "--steps",
+        "3",
+        "--step-counts",
+        "2,3",
+        "--steps-samples",
+        "10",
+        "--chunk",
+        "10",
+        "--frequency-ws",
+        "-1,0,1",
+        "--tradeoff-ws",
+        "0,2",
+        "--classifier-scales",
+        "0,2",
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("digit frequencies"), "{printed}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
+    let accuracy = r["classifier_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&accuracy));
+    let rows = r["frequencies"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let shares: Vec<f64> = row["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(shares.len(), 10);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(
+            row["gamma"].as_f64().unwrap(),
+            row["w"].as_f64().unwrap() - 1.0
+        );
+    }
+    for section in ["steps", "classifier_guidance", "tradeoff"] {
+        let rows = r[section].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "{section}");
+        for row in rows {
+            for key in ["hits", "confidence", "frechet"] {
+                let v = row[key]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{section}.{key}: {row}"));
+                assert!(v.is_finite() && v >= 0.0, "{section}.{key} = {v}");
+            }
+        }
+    }
+    let cos = &r["nearest_cosine"];
+    assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
+    assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
