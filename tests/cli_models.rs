@@ -131,7 +131,7 @@ fn every_model_trains_exports_and_evaluates() {
         export(&dir, "classifier", "bpk"),
         export(&dir, "noisy-classifier", "bpk"),
     );
-    let results = dir.join("eval.json");
+    let (results, grid) = (dir.join("eval.json"), dir.join("samples.png"));
     let out = diffusion(&[
         "eval",
         "--unet",
@@ -141,6 +141,8 @@ fn every_model_trains_exports_and_evaluates() {
         "--noisy-classifier",
         noisy.to_str().unwrap(),
         "--samples",
+        "20",
+        "--sweep-samples",
         "20",
         "--steps",
         "3",
@@ -158,6 +160,8 @@ fn every_model_trains_exports_and_evaluates() {
         "0,2",
         "--out",
         results.to_str().unwrap(),
+        "--grid",
+        grid.to_str().unwrap(),
     ]);
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("digit frequencies"), "{printed}");
@@ -192,6 +196,14 @@ fn every_model_trains_exports_and_evaluates() {
             }
         }
     }
+    // The sample grid: a PNG with one row of 10 samples per frequency-table row.
+    let png = std::fs::read(&grid).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let (width, height) = (
+        u32::from_be_bytes(png[16..20].try_into().unwrap()),
+        u32::from_be_bytes(png[20..24].try_into().unwrap()),
+    );
+    assert_eq!((width, height), (10 * 30 + 2, 3 * 30 + 2));
     let cos = &r["nearest_cosine"];
     assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
     assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);

@@ -4,6 +4,7 @@ use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, neare
 use crate::guidance::{ClassifierFree, ClassifierGuidance};
 use crate::native::files;
 use crate::native::mnist::{CLASSES, Digits};
+use crate::native::picture::grid_png;
 use crate::network::{DigitClassifier, DigitClassifierConfig, UNet, UNetConfig};
 use crate::sampler;
 use crate::schedule::VpLinear;
@@ -26,9 +27,12 @@ pub(super) struct Args {
     noisy_classifier: PathBuf,
     #[arg(long, default_value = "data/mnist")]
     mnist: PathBuf,
-    /// Samples per setting of the frequency table, the trade-off and the guidance sweep.
+    /// Samples per row of the frequency table (seed 003: 1000).
     #[arg(long, default_value_t = 1000)]
     samples: usize,
+    /// Samples per setting of the trade-off and of the classifier-guidance sweep.
+    #[arg(long, default_value_t = 1000)]
+    sweep_samples: usize,
     /// Sampler (em, ode-euler, ode-heun, ddim, pc) and its steps for everything but the
     /// steps experiment.
     #[arg(long, default_value = "ddim")]
@@ -73,6 +77,9 @@ pub(super) struct Args {
     /// The JSON results file.
     #[arg(long, default_value = "results/mnist-eval.json")]
     out: PathBuf,
+    /// A PNG of the first ten samples of each row of the frequency table (seed 003 Fig. 3).
+    #[arg(long, default_value = "results/mnist-samples.png")]
+    grid: PathBuf,
     #[arg(long, value_enum, default_value = "cpu")]
     #[serde(skip)]
     device: DeviceChoice,
@@ -123,9 +130,14 @@ struct Results {
 }
 
 pub(super) fn run(args: Args) -> Result<(), String> {
-    if args.samples < 2 || args.steps_samples < 2 || args.chunk == 0 || args.steps == 0 {
+    if args.samples < 2
+        || args.sweep_samples < 2
+        || args.steps_samples < 2
+        || args.chunk == 0
+        || args.steps == 0
+    {
         return Err(
-            "--samples and --steps-samples must be at least 2, --chunk and --steps positive".into(),
+            "--samples, --sweep-samples and --steps-samples must be at least 2, --chunk and --steps positive".into(),
         );
     }
     if args.class >= CLASSES || args.step_counts.contains(&0) {
@@ -209,6 +221,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     bar.set_message("frequency table");
     let mut frequencies = Vec::new();
     let mut conditional = None;
+    let mut grid = Vec::new();
     for &w in &args.frequency_ws {
         let guided = ClassifierFree {
             model: &unet,
@@ -217,6 +230,13 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         };
         let samples = draw(&how, &guided, args.samples, args.seed, tick);
         let verdicts = judge.judge(samples.clone());
+        let shown = samples.clone().slice([0..args.samples.min(10), 0..784]);
+        grid.push(
+            crate::tensor::to_vec(shown)
+                .chunks(784)
+                .map(<[f32]>::to_vec)
+                .collect(),
+        );
         let mut shares = vec![0.0; CLASSES];
         for &l in &verdicts.labels {
             shares[l] += 1.0 / args.samples as f64;
@@ -231,6 +251,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         });
     }
     bar.suspend(|| print_frequencies(&frequencies, args.samples, args.class));
+    files::write_atomic(&args.grid, &grid_png(&grid, 28))
+        .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
 
     // Seed 003 Fig. 2: are the samples copies of training digits?
     let conditional = match conditional {
@@ -306,7 +328,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             class: args.class,
             scale,
         };
-        let samples = draw(&how, &guided, args.samples, args.seed, tick);
+        let samples = draw(&how, &guided, args.sweep_samples, args.seed, tick);
         let verdicts = judge.judge(samples);
         classifier_guidance.push(Quality {
             setting: scale,
@@ -325,7 +347,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             &how,
             &judge,
             &test_stats,
-            args.samples,
+            args.sweep_samples,
             args.seed,
             tick,
             |c| {
