@@ -33,7 +33,7 @@ enum Command {
     Export(export::Args),
     /// Seed 003's MNIST experiments and seed 001's guidance trade-off, measured with a clean
     /// classifier; prints tables and writes them to a JSON results file.
-    Eval(eval::Args),
+    Eval(Box<eval::Args>),
     /// Training images per second for the MNIST U-Net on a device.
     Bench(bench::Args),
 }
@@ -64,7 +64,7 @@ pub fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Train(args) => train::run(args),
         Command::Export(args) => export::run(args),
-        Command::Eval(args) => eval::run(args),
+        Command::Eval(args) => eval::run(*args),
         Command::Bench(args) => bench::run(args),
     };
     match result {
