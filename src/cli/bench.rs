@@ -1,10 +1,11 @@
 use super::{DeviceChoice, device};
 use crate::native::files;
 use crate::native::mnist::PIXELS;
-use crate::network::UNetConfig;
+use crate::network::{UNetConfig, load_weights, weight_bytes};
 use crate::noise::{Noise, Stream};
 use crate::schedule::VpLinear;
 use crate::training::{DsmSettings, DsmTrainer};
+use burn::tensor::Device;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -46,8 +47,12 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         return Err("--batch and --steps must be positive".into());
     }
     let device = device(args.device)?.autodiff();
-    device.seed(0);
-    let model = UNetConfig::new().init(&device);
+    // Backends' random generators differ: the weights are drawn on the CPU and copied, so that
+    // every device starts from the same network and the loss lists can be compared step by step.
+    let cpu = Device::flex();
+    cpu.seed(0);
+    let initial = weight_bytes(&UNetConfig::new().init(&cpu))?;
+    let model = load_weights(UNetConfig::new().init(&device), &initial)?;
     let parameters = burn::module::Module::num_params(&model);
     let mut trainer = DsmTrainer::new(model, DsmSettings::default(), &device);
     let schedule = VpLinear::default();
