@@ -3,7 +3,7 @@ use crate::denoiser::{Denoiser, WithLabel};
 use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, nearest_cosine};
 use crate::guidance::{ClassifierFree, ClassifierGuidance};
 use crate::native::files;
-use crate::native::mnist::{CLASSES, Digits};
+use crate::native::mnist::{CLASSES, Digits, PIXELS, SIDE};
 use crate::native::picture::grid_png;
 use crate::network::{DigitClassifier, DigitClassifierConfig, UNet, UNetConfig};
 use crate::sampler;
@@ -231,10 +231,10 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         };
         let samples = draw(&how, &guided, args.samples, args.seed, tick);
         let verdicts = judge.judge(samples.clone());
-        let shown = samples.clone().slice([0..args.samples.min(10), 0..784]);
+        let shown = samples.clone().slice([0..args.samples.min(10), 0..PIXELS]);
         grid.push(
             crate::tensor::to_vec(shown)
-                .chunks(784)
+                .chunks(PIXELS)
                 .map(<[f32]>::to_vec)
                 .collect(),
         );
@@ -252,7 +252,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         });
     }
     bar.suspend(|| print_frequencies(&frequencies, args.samples, args.class));
-    files::write_atomic(&args.grid, &grid_png(&grid, 28))
+    files::write_atomic(&args.grid, &grid_png(&grid, SIDE))
         .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
 
     // Seed 003 Fig. 2: are the samples copies of training digits?
@@ -451,7 +451,7 @@ fn images(digits: &Digits, device: &Device) -> Tensor<2> {
         .flatten()
         .map(|&p| 2.0 * p - 1.0)
         .collect();
-    Tensor::from_data(TensorData::new(flat, [digits.len(), 784]), device)
+    Tensor::from_data(TensorData::new(flat, [digits.len(), PIXELS]), device)
 }
 
 fn print_frequencies(rows: &[Frequencies], samples: usize, class: usize) {

@@ -40,15 +40,11 @@ pub fn draw(
     let chunks: Vec<Tensor<2>> = (0..count.div_ceil(how.chunk))
         .map(|k| {
             let size = how.chunk.min(count - k * how.chunk);
-            let mut last = None;
-            Trajectory::new(parts, times.clone(), size, seed + k as u64, how.device).run(
-                parts,
-                |step| {
-                    progress();
-                    last = Some(step.x0_hat.clone());
-                },
-            );
-            last.expect("a trajectory makes at least one move")
+            let mut run = Trajectory::new(parts, times.clone(), size, seed + k as u64, how.device);
+            while run.step(parts).is_some() {
+                progress();
+            }
+            run.x0_hat().clone()
         })
         .collect();
     Tensor::cat(chunks, 0).clamp(-1.0, 1.0)
