@@ -20,7 +20,7 @@ train() {
   local resume=()
   if [ -f "runs/$name.ckpt" ]; then resume=(--resume); fi
   target/debug/diffusion train --device "$device" --checkpoint "runs/$name.ckpt" "${resume[@]}" "$@"
-  target/debug/diffusion export --checkpoint "runs/$name.ckpt" --out "www/weights/$name.bpk"
+  target/debug/diffusion export --half --checkpoint "runs/$name.ckpt" --out "www/weights/$name.bpk"
 }
 
 train classifier --model classifier --steps "${CLASSIFIER_STEPS:-3000}" --lr 1e-3 --every 250

@@ -1,7 +1,7 @@
 use super::Model;
 use super::train::load_checkpoint;
 use crate::native::files;
-use crate::network::{UNetConfig, load_weights, weight_bytes};
+use crate::network::{UNetConfig, half_weight_bytes, load_weights, weight_bytes};
 use crate::training::Checkpoint;
 use burn::module::Module;
 use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
@@ -15,6 +15,9 @@ pub(super) struct Args {
     /// The weight file to write; a name ending in `.safetensors` gives PyTorch's layout.
     #[arg(long)]
     out: PathBuf,
+    /// Store burnpack weights in f16: what the site ships, half the download.
+    #[arg(long)]
+    half: bool,
 }
 
 pub(super) fn run(args: Args) -> Result<(), String> {
@@ -24,11 +27,17 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         .out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"));
+    let format = match (safetensors, args.half) {
+        (true, true) => return Err("--half applies to burnpack files, not safetensors".into()),
+        (true, false) => Format::Safetensors,
+        (false, true) => Format::Half,
+        (false, false) => Format::Full,
+    };
     let bytes = match run.model {
-        Model::Unet => encode(UNetConfig::new().init(&device), &c, safetensors)?,
-        Model::Mlp2d | Model::Mlp1d => encode(run.score_mlp(&device)?, &c, safetensors)?,
+        Model::Unet => encode(UNetConfig::new().init(&device), &c, format)?,
+        Model::Mlp2d | Model::Mlp1d => encode(run.score_mlp(&device)?, &c, format)?,
         Model::Classifier | Model::NoisyClassifier => {
-            encode(run.classifier().init(&device), &c, safetensors)?
+            encode(run.classifier().init(&device), &c, format)?
         }
     };
     files::write_atomic(&args.out, &bytes)
@@ -43,17 +52,27 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The EMA weights of `checkpoint` loaded into `template`, encoded as burnpack or as
-/// safetensors with PyTorch's conventions (linear weights [out, in], norms' weight / bias).
+enum Format {
+    /// burnpack, f32
+    Full,
+    /// burnpack, f16
+    Half,
+    /// safetensors with PyTorch's conventions (linear weights [out, in], norms' weight / bias)
+    Safetensors,
+}
+
+/// The EMA weights of `checkpoint` loaded into `template`, encoded in `format`.
 fn encode<M: Module>(
     template: M,
     checkpoint: &Checkpoint,
-    safetensors: bool,
+    format: Format,
 ) -> Result<Vec<u8>, String> {
     let model = load_weights(template, &checkpoint.ema)
         .map_err(|e| format!("the checkpoint's averaged weights: {e}"))?;
-    if !safetensors {
-        return weight_bytes(&model);
+    match format {
+        Format::Full => return weight_bytes(&model),
+        Format::Half => return half_weight_bytes(&model),
+        Format::Safetensors => {}
     }
     let mut store = SafetensorsStore::from_bytes(None).with_to_adapter(BurnToPyTorchAdapter);
     model

@@ -12,7 +12,7 @@ pub use classifier::{DigitClassifier, DigitClassifierConfig};
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
 pub use unet::{UNet, UNetConfig};
-pub use weights::{load_weights, weight_bytes};
+pub use weights::{half_weight_bytes, load_weights, weight_bytes};
 
 use crate::schedule::NoiseLevel;
 use burn::module::Module;
