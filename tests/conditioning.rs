@@ -159,6 +159,7 @@ fn reconstruction_guidance_is_closer_than_replacement() {
         model: &data,
         observation: &noisy,
         scale: 1.0,
+        damped: false,
     };
     let xs = run(&guided, &EulerMaruyama, &schedule, 250, N, 24, None);
     let replacement = Replacement::new(&seed000_observation(y).as_coordinates().unwrap());
@@ -366,6 +367,7 @@ fn reconstruction_guidance_handles_a_bernoulli_likelihood() {
         model: &prior,
         observation: &obs,
         scale: 1.0,
+        damped: false,
     };
     let xs = run(&guided, &EulerMaruyama, &schedule, 200, 1000, 30, None);
     let m = mean(&xs);

@@ -6,7 +6,8 @@
 use burn::module::Module;
 use burn::tensor::Device;
 use diffusion_playground::denoiser::{ConditionalDenoiser, Denoiser, WithLabel};
-use diffusion_playground::native::mnist::Digits;
+use diffusion_playground::lab::{DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
+use diffusion_playground::native::mnist::{Digits, PIXELS};
 use diffusion_playground::network::{
     DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, UNetConfig, load_weights,
 };
@@ -17,6 +18,7 @@ use diffusion_playground::tensor::{from_rows, to_vec};
 use diffusion_playground::toy_data;
 use diffusion_playground::training::accuracy;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -265,5 +267,65 @@ fn the_shipped_score_mlps_match_the_exact_scores() {
         let relative = relative_eps_error(&mlp, &x0, None);
         println!("{data}: relative eps error {relative:.3}");
         assert!(relative < 0.5, "{data}: relative eps error {relative:.3}");
+    }
+}
+
+/// The inpainting demo's three methods with the shipped U-Net: a held-out 7 with its top half
+/// known. Each must end with samples whose known half matches the image, far closer than
+/// unguided samples from the same noise; reconstruction guidance must not blow up (undamped,
+/// it does at any scale: see `ReconstructionGuidance::damped`).
+#[test]
+fn the_shipped_unet_inpaints_a_held_out_digit() {
+    let device = Device::flex();
+    let (rows, labels) = held_out();
+    let seven = rows[labels.iter().position(|&l| l == 7).unwrap()].clone();
+    let image: Vec<f32> = seven.iter().map(|&v| v as f32).collect();
+    let known: Vec<bool> = (0..PIXELS).map(|p| p < PIXELS / 2).collect();
+    let unet = Rc::new(load(UNetConfig::new().init(&device), "unet.bpk"));
+    let methods = [
+        Inpainting::None,
+        Inpainting::Replacement,
+        Inpainting::Repaint,
+        Inpainting::Reconstruction,
+    ];
+    let config = DigitLabConfig {
+        seed: 3,
+        batch: 4,
+        runs: methods
+            .iter()
+            .map(|&inpainting| RunConfig {
+                steps: 20,
+                inpainting,
+                ..RunConfig::default()
+            })
+            .collect(),
+    };
+    let known_pixels = KnownPixels::new(&image, &known).unwrap();
+    let mut lab = DigitLab::new(config, unet, None, Some(known_pixels), &device).unwrap();
+    while lab.step().is_some() {}
+    let frame = to_vec(lab.frame().pixels);
+    let batch_pixels = 4 * PIXELS;
+    // Mean squared error of the final x0_hat on the known half, per method.
+    let errors: Vec<f64> = (0..methods.len())
+        .map(|m| {
+            let x0_hat = &frame[(2 * m + 1) * batch_pixels..(2 * m + 2) * batch_pixels];
+            assert!(x0_hat.iter().all(|v| v.is_finite()), "{:?}", methods[m]);
+            let sum: f64 = (0..batch_pixels)
+                .filter(|i| known[i % PIXELS])
+                .map(|i| f64::from(x0_hat[i].clamp(-1.0, 1.0) - image[i % PIXELS]).powi(2))
+                .sum();
+            sum / (batch_pixels / 2) as f64
+        })
+        .collect();
+    println!(
+        "known-half mean squared error: unguided, replacement, RePaint, reconstruction {errors:.3?}"
+    );
+    for (m, e) in errors.iter().enumerate().skip(1) {
+        assert!(
+            *e < 0.1 && *e * 4.0 < errors[0],
+            "{:?}: {e} vs unguided {}",
+            methods[m],
+            errors[0]
+        );
     }
 }

@@ -1,43 +1,44 @@
-// The 2D lab page: settings from the URL and the form, one lab run at a time, one readback
-// per drawn frame. The page's state is mirrored on <body data-state> for people and tests.
-import init, { Backend, Lab2d } from './pkg/diffusion_playground.js';
-import { readQuery, writeQuery, readForm, setForm } from './controls.js';
-import { COLORS, densityGrid, drawPanel } from './draw.js';
+// The playground's shell: picks the demo named in the URL, builds its controls from its table,
+// keeps every control and the seed in the URL, runs the demo on the chosen backend and shows
+// which one runs. The same script serves index.html (every demo, with tabs) and embed.html (one
+// demo for an iframe, parts hideable with ?hide=). The page's state is mirrored on
+// <body data-state> for people and tests.
+import init, { Backend } from './pkg/diffusion_playground.js';
+import { BACKENDS, buildForm, readForm, readQuery, setForm, writeQuery } from './controls.js';
+import { createRunner } from './runner.js';
+import sampling from './demos/sampling.js';
+import inpainting from './demos/inpainting.js';
+import cfg from './demos/cfg.js';
+import classifier from './demos/classifier.js';
+import lab2d from './demos/lab2d.js';
+
+const DEMOS = [sampling, inpainting, cfg, classifier, lab2d];
+// What ?hide= can take away in an embed.
+const PARTS = ['controls', 'buttons', 'intro', 'formula', 'histogram', 'editor', 'status', 'backend'];
 
 const $ = (id) => document.getElementById(id);
-const form = $('controls');
-const page = {
-  defaults: null,
-  settings: null,
-  backendChoice: 'auto',
-  backend: null,
-  lab: null,
-  methods: [],
-  data: null,
-  density: null,
-  running: false,
-  generation: 0,
-  stepMs: [],
-};
+const notices = [];
 
 function setState(state) {
   document.body.dataset.state = state;
 }
 
 function notice(message) {
+  if (message) notices.push(message);
   const el = $('notice');
-  el.textContent = message;
-  el.hidden = !message;
+  el.textContent = notices.join(' ');
+  el.hidden = notices.length === 0;
 }
 
 function status(message) {
   $('status').textContent = message;
 }
 
+const page = { demo: null, instance: null, settings: null, backendChoice: 'auto', backend: null, hide: [] };
+
 function showBackend() {
   const b = page.backend;
-  const label = b.name === 'webgpu' ? 'WebGPU' : 'CPU (burn flex, wasm)';
-  $('backend-status').textContent = `running on ${label}`;
+  $('backend-status').textContent = `running on ${b.name === 'webgpu' ? 'WebGPU' : 'CPU (burn flex, wasm)'}`;
   $('backend-status').className = `badge ${b.name}`;
   document.body.dataset.backend = b.name;
 }
@@ -49,136 +50,131 @@ async function switchBackend(choice) {
     if (page.backend.note) notice(page.backend.note);
   } catch (e) {
     // An explicit WebGPU request that fails still leaves a working page.
-    notice(`${e.message ?? e}; running on the CPU instead`);
+    notice(`${e.message ?? e}; running on the CPU instead.`);
     page.backend = await Backend.create('cpu');
   }
   showBackend();
 }
 
-function draw(points, showX0) {
-  const batch = page.settings.batch;
-  page.methods.forEach((method, m) => {
-    const offset = (2 * m + (showX0 ? 1 : 0)) * batch * 2;
-    drawPanel($(`panel-${method}`), {
-      data: page.data,
-      points: points.subarray(offset, offset + batch * 2),
-      color: COLORS[method],
-      y: method === 'unconditional' ? undefined : page.settings.y,
-      density: method === 'unconditional' ? undefined : page.density,
-    });
-  });
-}
-
-function nextFrame() {
-  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
-}
-
-async function loop(generation) {
-  const lab = page.lab;
-  while (generation === page.generation && page.running && !lab.done) {
-    await advance(lab, generation);
-    await nextFrame();
-  }
-  if (generation === page.generation && lab.done) {
-    page.running = false;
-    setState('done');
-    status(`done: ${lab.moves_total} steps, ${meanStepMs()} per step on ${page.backend.name}`);
-  }
-}
-
-function meanStepMs() {
-  const xs = page.stepMs;
-  return xs.length ? `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)} ms` : '–';
-}
-
-// One move and its drawing; the time covers the computation and the readback.
-async function advance(lab, generation) {
-  const start = performance.now();
-  const frame = lab.step();
-  if (!frame) return;
-  const index = frame.index;
-  const t = frame.t;
-  const points = new Float32Array(await frame.read());
-  if (generation !== page.generation) return;
-  page.stepMs.push(performance.now() - start);
-  draw(points, $('show-x0').checked);
-  page.lastPoints = points;
-  status(`step ${index} / ${lab.moves_total}, t = ${t.toFixed(3)}, ${meanStepMs()} per step`);
+function url() {
+  const embed = document.body.classList.contains('embed');
+  return `${location.pathname}${writeQuery({
+    demo: page.demo.id,
+    backend: page.backendChoice === 'auto' ? undefined : page.backendChoice,
+    hide: embed && page.hide.length ? page.hide.join(',') : undefined,
+  }, page.settings, page.demo.params)}`;
 }
 
 async function restart() {
-  page.generation += 1;
-  const generation = page.generation;
-  page.running = false;
-  if (page.lab) page.lab.free();
-  page.lab = null;
+  history.replaceState(null, '', url());
   try {
-    page.lab = new Lab2d(page.backend, JSON.stringify(page.settings));
+    await page.instance.restart(page.settings);
   } catch (e) {
-    setState('error');
-    notice(`Could not start: ${e.message ?? e}`);
-    return;
+    fail(`Could not start: ${e.message ?? e}`);
   }
-  history.replaceState(null, '', `${location.pathname}${writeQuery(page.settings, page.defaults, page.backendChoice)}`);
-  page.data = page.lab.data_samples(1000);
-  const xs = densityGrid();
-  page.density = { xs, values: page.lab.exact_x1_density(xs) };
-  page.stepMs = [];
-  const first = new Float32Array(await page.lab.frame().read());
-  if (generation !== page.generation) return;
-  page.lastPoints = first;
-  draw(first, false);
-  page.running = true;
-  setState('running');
-  loop(generation);
 }
 
-function onFormChange() {
-  page.settings = readForm(form, page.settings);
-  setForm(form, page.settings);
+function fail(message) {
+  setState('error');
+  notice(message);
+}
+
+// A demo (the inpainting editor) changes settings itself.
+function change(settings) {
+  const adjusted = page.demo.adjust ? page.demo.adjust(page.settings, settings) : settings;
+  page.settings = adjusted;
+  setForm($('controls'), adjusted, page.demo.params);
   restart();
+}
+
+function nav() {
+  const links = $('demos');
+  if (!links) return;
+  for (const d of DEMOS) {
+    const a = document.createElement('a');
+    a.href = `?demo=${d.id}${page.backendChoice === 'auto' ? '' : `&backend=${page.backendChoice}`}`;
+    a.textContent = d.title;
+    if (d === page.demo) a.setAttribute('aria-current', 'page');
+    links.append(a);
+  }
 }
 
 async function main() {
   setState('loading');
-  await init();
-  page.methods = Lab2d.methods();
-  page.defaults = JSON.parse(Lab2d.default_settings());
-  const { settings, backend, rejected } = readQuery(location.search, page.defaults);
+  const query = new URLSearchParams(location.search);
+  const demoId = query.get('demo') ?? DEMOS[0].id;
+  page.demo = DEMOS.find((d) => d.id === demoId) ?? DEMOS[0];
+  if (page.demo.id !== demoId) notice(`There is no demo '${demoId}': showing ${page.demo.title} instead.`);
+  const backendChoice = query.get('backend') ?? 'auto';
+  if (!BACKENDS.includes(backendChoice)) notice(`Ignored bad URL parameter backend: using auto instead.`);
+  page.hide = (query.get('hide') ?? '').split(',').filter(Boolean);
+  const unknownParts = page.hide.filter((p) => !PARTS.includes(p));
+  if (unknownParts.length) notice(`Ignored unknown part${unknownParts.length > 1 ? 's' : ''} to hide: ${unknownParts.join(', ')}.`);
+  page.hide = page.hide.filter((p) => PARTS.includes(p));
+  for (const part of page.hide) document.body.classList.add(`hide-${part}`);
+
+  const { settings, rejected } = readQuery(query, page.demo.params);
   if (rejected.length) {
     notice(`Ignored bad URL parameter${rejected.length > 1 ? 's' : ''} ${rejected.join(', ')}: using the default instead.`);
   }
-  page.settings = settings;
-  setForm(form, settings);
-  $('backend').value = backend;
-  await switchBackend(backend);
+  page.settings = page.demo.adjust ? page.demo.adjust(settings, settings) : settings;
+  document.title = `${page.demo.title} · conditional diffusion playground`;
+  document.body.dataset.demo = page.demo.id;
+  $('demo-title').textContent = page.demo.title;
+  $('intro').innerHTML = page.demo.intro;
+  const form = $('controls');
+  buildForm(form, page.demo.params);
+  setForm(form, page.settings, page.demo.params);
+  $('backend').value = BACKENDS.includes(backendChoice) ? backendChoice : 'auto';
+  page.backendChoice = $('backend').value;
+  nav();
 
-  form.addEventListener('change', onFormChange);
+  await init();
+  await switchBackend(page.backendChoice);
+
+  const view = {
+    panels: $('panels'),
+    extra: $('extra'),
+    get backend() { return page.backend; },
+    backendName: () => page.backend.name,
+    status,
+    notice,
+    fail,
+    setState,
+    change,
+    pauseLabel: (text) => { $('pause').textContent = text; },
+  };
+  view.runner = createRunner(view);
+  page.instance = page.demo.create(view);
+
+  form.addEventListener('change', () => change(readForm(form, page.settings, page.demo.params)));
   form.addEventListener('input', (e) => {
     const out = e.target.parentElement.querySelector('output');
     if (out) out.textContent = e.target.value;
   });
   $('backend').addEventListener('change', async (e) => {
+    view.runner.stop();
     await switchBackend(e.target.value);
     restart();
   });
   $('run').addEventListener('click', restart);
-  $('pause').addEventListener('click', () => {
-    page.running = !page.running && !page.lab.done;
-    $('pause').textContent = page.running ? 'Pause' : 'Resume';
-    if (page.running) loop(page.generation);
+  $('pause').addEventListener('click', () => view.runner.togglePause());
+  $('step').addEventListener('click', () => view.runner.step());
+  $('copy-link').addEventListener('click', async () => {
+    const link = new URL(url(), location.href).href;
+    try {
+      await navigator.clipboard.writeText(link);
+      $('copy-link').textContent = 'link copied';
+    } catch {
+      // Without clipboard permission, show the link to copy by hand.
+      window.prompt('Copy this link:', link);
+    }
+    setTimeout(() => { $('copy-link').textContent = 'copy link'; }, 1500);
   });
-  $('step').addEventListener('click', async () => {
-    page.running = false;
-    $('pause').textContent = 'Resume';
-    if (page.lab && !page.lab.done) await advance(page.lab, page.generation);
-  });
-  $('show-x0').addEventListener('change', () => page.lastPoints && draw(page.lastPoints, $('show-x0').checked));
   await restart();
 }
 
 main().catch((e) => {
-  setState('error');
-  notice(`The playground failed to start: ${e.message ?? e}`);
+  fail(`The playground failed to start: ${e.message ?? e}`);
   console.error(e);
 });

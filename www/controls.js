@@ -1,25 +1,17 @@
-// One declarative table drives the form, the URL and the settings handed to the lab, in the
-// manner of TensorFlow Playground's state.ts: a new control is one row here and one element.
+// One declarative table per demo drives its form, its URL state and the settings it runs with,
+// in the manner of TensorFlow Playground's state.ts: a new control is one row in a table.
+//
+// A row: { name, label, kind: 'choice' | 'int' | 'float', def, values: [[value, text], ...]
+// (choice), min, max, step (numbers), widget: 'range' | 'number', when: (settings) => shown? }.
 
-export const PARAMS = [
-  { name: 'preset', kind: 'choice', values: ['correlated', 'blobs', 'ring'] },
-  { name: 'sampler', kind: 'choice', values: ['em', 'ode-euler', 'ode-heun', 'ddim', 'pc'] },
-  { name: 'schedule', kind: 'choice', values: ['vp', 'cosine', 've'] },
-  { name: 'steps', kind: 'int', min: 1, max: 2000 },
-  { name: 'eta', kind: 'float', min: 0, max: 1 },
-  { name: 'snr', kind: 'float', min: 0.01, max: 0.5 },
-  { name: 'y', kind: 'float', min: -3, max: 3 },
-  { name: 'obs_std', kind: 'float', min: 0, max: 0.5 },
-  { name: 'guidance_scale', kind: 'float', min: 0, max: 3 },
-  { name: 'batch', kind: 'int', min: 1, max: 2000 },
-  { name: 'seed', kind: 'int', min: 0, max: 4294967295 },
-];
-
+// Parameters every page reads besides a demo's own.
+export const PAGE_PARAMS = ['demo', 'backend', 'hide'];
 export const BACKENDS = ['auto', 'webgpu', 'cpu'];
 
 // Parses one raw string for a parameter; undefined when it is not acceptable.
-function parse(param, raw) {
-  if (param.kind === 'choice') return param.values.includes(raw) ? raw : undefined;
+export function parse(param, raw) {
+  if (param.kind === 'choice') return param.values.some(([v]) => v === raw) ? raw : undefined;
+  if (param.kind === 'text') return param.pattern.test(raw) ? raw : undefined;
   if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(raw)) return undefined;
   const v = Number(raw);
   if (!Number.isFinite(v) || v < param.min || v > param.max) return undefined;
@@ -27,56 +19,108 @@ function parse(param, raw) {
   return v;
 }
 
-// Settings from a query string over the defaults; bad or unknown parameters are reported by
-// name and fall back to their defaults.
-export function readQuery(search, defaults) {
-  const query = new URLSearchParams(search);
-  const settings = { ...defaults };
+export function defaults(params) {
+  return Object.fromEntries(params.map((p) => [p.name, p.def]));
+}
+
+// Settings from a query string over the defaults. Bad or unknown parameters are named in
+// `rejected` and keep their defaults.
+export function readQuery(query, params) {
+  const settings = defaults(params);
   const rejected = [];
-  let backend = 'auto';
   for (const [key, raw] of query) {
-    if (key === 'backend') {
-      if (BACKENDS.includes(raw)) backend = raw; else rejected.push(key);
-      continue;
-    }
-    const param = PARAMS.find((p) => p.name === key);
+    if (PAGE_PARAMS.includes(key)) continue;
+    const param = params.find((p) => p.name === key);
     const value = param && parse(param, raw);
     if (value === undefined) rejected.push(key); else settings[key] = value;
   }
-  return { settings, backend, rejected };
+  return { settings, rejected };
 }
 
-// The query string that reproduces these settings (only what differs from the defaults).
-export function writeQuery(settings, defaults, backend) {
+// The query string that reproduces the page: the page parameters given, then every setting
+// that differs from its default.
+export function writeQuery(page, settings, params) {
   const query = new URLSearchParams();
-  if (backend !== 'auto') query.set('backend', backend);
-  for (const p of PARAMS) {
-    if (settings[p.name] !== defaults[p.name]) query.set(p.name, String(settings[p.name]));
+  for (const [k, v] of Object.entries(page)) if (v !== undefined && v !== '') query.set(k, v);
+  for (const p of params) {
+    if (settings[p.name] !== p.def) query.set(p.name, String(settings[p.name]));
   }
   const s = query.toString();
   return s ? `?${s}` : '';
 }
 
-export function setForm(form, settings) {
-  for (const p of PARAMS) {
+// Builds the form's controls from the table.
+export function buildForm(form, params) {
+  form.replaceChildren();
+  for (const p of params) {
+    if (p.kind === 'text') continue;
+    const label = document.createElement('label');
+    label.dataset.control = p.name;
+    label.append(`${p.label} `);
+    let input;
+    if (p.kind === 'choice') {
+      input = document.createElement('select');
+      for (const [value, text] of p.values) input.append(new Option(text, value));
+    } else {
+      input = document.createElement('input');
+      input.type = p.widget ?? 'number';
+      input.min = p.min;
+      input.max = p.max;
+      input.step = p.step ?? (p.kind === 'int' ? 1 : 'any');
+    }
+    input.name = p.name;
+    label.append(input);
+    if (input.type === 'range') label.append(document.createElement('output'));
+    form.append(label);
+  }
+}
+
+export function setForm(form, settings, params) {
+  for (const p of params) {
     const el = form.elements[p.name];
     if (!el) continue;
     el.value = String(settings[p.name]);
     const out = el.parentElement.querySelector('output');
     if (out) out.textContent = String(settings[p.name]);
-  }
-  for (const el of form.querySelectorAll('[data-for-sampler]')) {
-    el.hidden = el.dataset.forSampler !== settings.sampler;
+    el.parentElement.hidden = p.when ? !p.when(settings) : false;
   }
 }
 
-export function readForm(form, current) {
+export function readForm(form, current, params) {
   const settings = { ...current };
-  for (const p of PARAMS) {
+  for (const p of params) {
     const el = form.elements[p.name];
     if (!el) continue;
     const v = parse(p, el.value);
     if (v !== undefined) settings[p.name] = v;
   }
   return settings;
+}
+
+// Rows shared by the demos.
+export const SAMPLERS = [
+  ['em', 'Euler–Maruyama (reverse SDE)'],
+  ['pc', 'predictor–corrector (Langevin)'],
+  ['ode-euler', 'probability-flow ODE, Euler'],
+  ['ode-heun', 'probability-flow ODE, Heun'],
+  ['ddim', 'DDIM'],
+];
+
+export const DIGITS = [...Array(10).keys()].map((d) => [String(d), String(d)]);
+
+export function samplerRows({ steps = 50, maxSteps = 1000 } = {}) {
+  return [
+    { name: 'sampler', label: 'sampler', kind: 'choice', def: 'em', values: SAMPLERS },
+    { name: 'steps', label: 'steps', kind: 'int', def: steps, min: 1, max: maxSteps },
+    { name: 'eta', label: 'η', kind: 'float', def: 0, min: 0, max: 1, step: 0.05, widget: 'range', when: (s) => s.sampler === 'ddim' },
+    { name: 'snr', label: 'snr', kind: 'float', def: 0.16, min: 0.01, max: 0.5, step: 0.01, widget: 'range', when: (s) => s.sampler === 'pc' },
+  ];
+}
+
+export function seedRow(def = 3) {
+  return { name: 'seed', label: 'seed', kind: 'int', def, min: 0, max: 4294967295 };
+}
+
+export function batchRow(def, values) {
+  return { name: 'batch', label: 'samples', kind: 'choice', def: String(def), values: values.map((v) => [String(v), String(v)]) };
 }

@@ -5,9 +5,7 @@
 use serde::Deserialize;
 use std::path::Path;
 
-pub const SIDE: usize = 28;
-pub const PIXELS: usize = SIDE * SIDE;
-pub const CLASSES: usize = 10;
+pub use crate::network::{CLASSES, PIXELS, SIDE};
 
 /// Labelled images, pixels in [0, 1], row-major.
 #[derive(Debug, Clone)]

@@ -14,6 +14,11 @@ pub use time_embedding::time_embedding;
 pub use unet::{UNet, UNetConfig};
 pub use weights::{half_weight_bytes, load_weights, weight_bytes};
 
+/// MNIST's images, which the U-Net draws and the classifiers read: SIDE x SIDE pixels, row-major.
+pub const SIDE: usize = 28;
+pub const PIXELS: usize = SIDE * SIDE;
+pub const CLASSES: usize = 10;
+
 use crate::schedule::NoiseLevel;
 use burn::module::Module;
 use burn::tensor::{Int, Tensor, TensorData};

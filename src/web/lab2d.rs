@@ -110,9 +110,6 @@ impl Frame {
     /// All points, [method][x | x0_hat][batch][2] flattened. Asynchronous: the browser may not
     /// block on the GPU.
     pub async fn read(self) -> Result<Vec<f32>, JsError> {
-        let data = self.points.into_data_async().await.map_err(js_error)?;
-        data.convert::<f32>()
-            .try_into_vec::<f32>()
-            .map_err(|e| js_error(format!("unexpected tensor data: {e:?}")))
+        super::read(self.points).await
     }
 }

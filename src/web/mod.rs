@@ -3,11 +3,14 @@
 //! [`Frame`] read per drawn frame.
 
 mod backend;
+mod digits;
 mod lab2d;
 
 pub use backend::Backend;
+pub use digits::{DigitFrame, DigitLab, DigitModels};
 pub use lab2d::{Frame, Lab2d};
 
+use burn::tensor::Tensor;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -18,4 +21,12 @@ pub fn start() {
 
 fn js_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
+}
+
+/// A tensor's values, read back without blocking: the browser may not wait on the GPU.
+async fn read(tensor: Tensor<2>) -> Result<Vec<f32>, JsError> {
+    let data = tensor.into_data_async().await.map_err(js_error)?;
+    data.convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| js_error(format!("unexpected tensor data: {e:?}")))
 }

@@ -18,10 +18,10 @@ after(async () => {
 });
 
 test('the page samples on WebGPU with no console error', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?steps=6&batch=100`);
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&steps=6&batch=100`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
-  assert.match(await page.textContent('#status'), /done: 6 steps/);
+  assert.match(await page.textContent('#status'), /done: step 6 \/ 6/);
   assert.match(await page.textContent('#backend-status'), /WebGPU/);
   await screenshot(page, 'lab2d-webgpu.png');
   assert.deepEqual(errors, []);
@@ -29,7 +29,7 @@ test('the page samples on WebGPU with no console error', async () => {
 });
 
 test('the page samples on the CPU backend when asked to', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=6&sampler=ode-heun`);
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=6&sampler=ode-heun`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
   assert.match(await page.textContent('#backend-status'), /CPU/);
@@ -39,7 +39,7 @@ test('the page samples on the CPU backend when asked to', async () => {
 });
 
 test('bad URL parameters fall back to defaults with a visible notice', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?steps=abc&sampler=nope&y=1e9&seed=7`);
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&steps=abc&sampler=nope&y=1e9&seed=7`);
   await waitForState(page, 'running');
   const notice = await page.textContent('#notice');
   assert.match(notice, /steps/);
@@ -53,7 +53,7 @@ test('bad URL parameters fall back to defaults with a visible notice', async () 
 });
 
 test('changing a control restarts the run and is written to the URL', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=4`);
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=4`);
   await waitForState(page, 'done');
   await page.selectOption('select[name=sampler]', 'ddim');
   await page.waitForFunction(() => location.search.includes('sampler=ddim'));
@@ -68,7 +68,7 @@ test('changing a control restarts the run and is written to the URL', async () =
 // Same settings, same seed, same points: both backends must compute the same field for every
 // method, including reconstruction guidance, which differentiates through the denoiser.
 test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?backend=cpu&steps=1`);
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=1`);
   await waitForState(page, 'done');
   const result = await page.evaluate(async () => {
     const wasm = await import('/pkg/diffusion_playground.js');
@@ -121,7 +121,7 @@ test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
 test('without WebGPU the page falls back to the CPU and says so', async () => {
   const plain = await launch({ webgpu: false });
   try {
-    const { page, errors } = await open(plain, `${server.url}/dist/?steps=3&batch=100`);
+    const { page, errors } = await open(plain, `${server.url}/dist/?demo=lab2d&steps=3&batch=100`);
     await waitForState(page, 'done');
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
     assert.match(await page.textContent('#notice'), /WebGPU/);

@@ -213,6 +213,7 @@ impl Lab2d {
                     model: &self.data,
                     observation: &self.observation,
                     scale: self.config.guidance_scale,
+                    damped: false,
                 };
                 f(Parts {
                     model: &guided,

@@ -1,0 +1,9 @@
+//! The playground's demos as plain Rust, tested natively; `web` wraps them for the page. A lab
+//! owns a set of runs that start from the same noise and moves them one step at a time, so the
+//! page can draw every step and compare methods on equal terms.
+
+mod digits;
+mod points;
+
+pub use digits::{DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
+pub use points::{Frame, Lab2d, Lab2dConfig, METHODS};

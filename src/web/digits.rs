@@ -1,0 +1,192 @@
+use super::{Backend, js_error};
+use crate::lab::{self, DigitLabConfig, KnownPixels};
+use crate::network::{DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
+use crate::network::{load_weights, weight_bytes};
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, TensorData, activation};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// The MNIST networks on one backend, loaded one by one as their weights arrive, so the first
+/// samples need only the U-Net.
+#[wasm_bindgen]
+pub struct DigitModels {
+    device: Device,
+    unet: Option<Rc<UNet>>,
+    guide: Option<Rc<DigitClassifier>>,
+    judge: Option<Rc<DigitClassifier>>,
+}
+
+/// Weights decoded on the CPU backend, where f16 records are cast to f32, then placed on
+/// `device`: a WebGPU adapter need not support f16 at all.
+fn load_on<M: Module>(
+    template: impl Fn(&Device) -> M,
+    bytes: &[u8],
+    device: &Device,
+) -> Result<M, String> {
+    let cpu = load_weights(template(&Device::flex()), bytes)?;
+    load_weights(template(device), &weight_bytes(&cpu)?)
+}
+
+#[wasm_bindgen]
+impl DigitModels {
+    #[wasm_bindgen(constructor)]
+    pub fn new(backend: &Backend) -> DigitModels {
+        DigitModels {
+            device: backend.device.clone(),
+            unet: None,
+            guide: None,
+            judge: None,
+        }
+    }
+
+    /// The U-Net's weights (`weights/unet.bpk`).
+    pub fn load_unet(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let unet = load_on(|d| UNetConfig::new().init(d), bytes, &self.device)
+            .map_err(|e| js_error(format!("unet.bpk: {e}")))?;
+        self.unet = Some(Rc::new(unet));
+        Ok(())
+    }
+
+    /// The noise-conditioned classifier that classifier guidance follows.
+    pub fn load_guide(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let config = DigitClassifierConfig::new().with_noise_conditioned(true);
+        let guide = load_on(|d| config.init(d), bytes, &self.device)
+            .map_err(|e| js_error(format!("noisy-classifier.bpk: {e}")))?;
+        self.guide = Some(Rc::new(guide));
+        Ok(())
+    }
+
+    /// The clean classifier that says what the samples are.
+    pub fn load_judge(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let judge = load_on(
+            |d| DigitClassifierConfig::new().init(d),
+            bytes,
+            &self.device,
+        )
+        .map_err(|e| js_error(format!("classifier.bpk: {e}")))?;
+        self.judge = Some(Rc::new(judge));
+        Ok(())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn has_unet(&self) -> bool {
+        self.unet.is_some()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn has_guide(&self) -> bool {
+        self.guide.is_some()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn has_judge(&self) -> bool {
+        self.judge.is_some()
+    }
+
+    /// The clean classifier's probabilities, [n][10] flattened, for `pixels`: n images of 784
+    /// values in [-1, 1] (clamped first, as samples are judged in `eval`).
+    pub async fn classify(&self, pixels: Vec<f32>) -> Result<Vec<f32>, JsError> {
+        let judge = self
+            .judge
+            .clone()
+            .ok_or_else(|| js_error("the classifier's weights are not loaded yet"))?;
+        let side = PIXELS;
+        if pixels.is_empty() || !pixels.len().is_multiple_of(side) {
+            return Err(js_error(format!("images must be rows of {side} pixels")));
+        }
+        let n = pixels.len() / side;
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, side]), &self.device)
+            .clamp(-1.0, 1.0);
+        let t = Tensor::<2>::zeros([n, 1], &self.device);
+        let probabilities = activation::softmax(judge.forward(x, t), 1);
+        super::read(probabilities).await
+    }
+}
+
+/// The MNIST lab of [`crate::lab::DigitLab`] for the page.
+#[wasm_bindgen]
+pub struct DigitLab {
+    inner: lab::DigitLab,
+}
+
+#[wasm_bindgen]
+impl DigitLab {
+    /// `settings` is JSON with any of the fields of `DigitLabConfig`. `image` (784 values in
+    /// [-1, 1]) and `known` (784 flags) are what inpainting runs condition on; empty otherwise.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        models: &DigitModels,
+        settings: &str,
+        image: &[f32],
+        known: &[u8],
+    ) -> Result<DigitLab, JsError> {
+        let config = DigitLabConfig::from_json(settings).map_err(js_error)?;
+        let unet = models
+            .unet
+            .clone()
+            .ok_or_else(|| js_error("the U-Net's weights are not loaded yet"))?;
+        let known = if image.is_empty() && known.is_empty() {
+            None
+        } else {
+            let flags: Vec<bool> = known.iter().map(|&k| k != 0).collect();
+            Some(KnownPixels::new(image, &flags).map_err(js_error)?)
+        };
+        let inner = lab::DigitLab::new(config, unet, models.guide.clone(), known, &models.device)
+            .map_err(js_error)?;
+        Ok(DigitLab { inner })
+    }
+
+    pub fn default_settings() -> String {
+        serde_json::to_string(&DigitLabConfig::default()).expect("settings serialise")
+    }
+
+    pub fn settings(&self) -> String {
+        serde_json::to_string(self.inner.config()).expect("settings serialise")
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.inner.is_done()
+    }
+
+    /// Moves each run needs in all.
+    #[wasm_bindgen(getter)]
+    pub fn moves_total(&self) -> Vec<usize> {
+        self.inner.moves_total()
+    }
+
+    pub fn frame(&self) -> DigitFrame {
+        DigitFrame(self.inner.frame())
+    }
+
+    /// Moves every unfinished run once; `undefined` when all are done. Only queues work on
+    /// WebGPU; `DigitFrame.read` waits for it.
+    pub fn step(&mut self) -> Option<DigitFrame> {
+        self.inner.step().map(DigitFrame)
+    }
+}
+
+/// Every run's images, computed on the device; read it once to draw it.
+#[wasm_bindgen]
+pub struct DigitFrame(lab::DigitFrame);
+
+#[wasm_bindgen]
+impl DigitFrame {
+    /// Moves each run has made.
+    #[wasm_bindgen(getter)]
+    pub fn moves(&self) -> Vec<usize> {
+        self.0.moves.clone()
+    }
+
+    /// The time each run is at.
+    #[wasm_bindgen(getter)]
+    pub fn times(&self) -> Vec<f64> {
+        self.0.times.clone()
+    }
+
+    /// [run][x | x0_hat][batch][784] flattened.
+    pub async fn read(self) -> Result<Vec<f32>, JsError> {
+        super::read(self.0.pixels).await
+    }
+}

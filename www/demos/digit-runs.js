@@ -1,0 +1,120 @@
+// What the MNIST demos share: a DigitLab of one to four runs from the same noise, a figure per
+// run showing x_t beside the prediction x̂_0, and optionally the clean classifier's verdict on
+// the predictions as a live histogram.
+import { DigitLab } from '../pkg/diffusion_playground.js';
+import { digitModels } from '../models.js';
+import { PIXELS, countVerdicts, drawDigits, drawHistogram } from '../digits-draw.js';
+
+const COLUMNS = { 1: 1, 2: 2, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8 };
+
+function figure(caption) {
+  const fig = document.createElement('figure');
+  fig.className = 'run';
+  const pair = document.createElement('div');
+  pair.className = 'pair';
+  const x = document.createElement('canvas');
+  const x0 = document.createElement('canvas');
+  for (const [c, name] of [[x, 'x_t'], [x0, 'x0_hat']]) {
+    const cell = document.createElement('div');
+    cell.append(c);
+    const label = document.createElement('small');
+    label.innerHTML = name === 'x_t' ? 'x<sub>t</sub>' : 'prediction x̂<sub>0</sub>';
+    cell.append(label);
+    c.dataset.kind = name;
+    pair.append(cell);
+  }
+  const cap = document.createElement('figcaption');
+  cap.textContent = caption;
+  fig.append(pair, cap);
+  return { fig, x, x0 };
+}
+
+// A histogram canvas with a caption, for the guidance demos.
+export function histogramFigure(container, caption) {
+  const fig = document.createElement('figure');
+  fig.className = 'histogram';
+  fig.dataset.part = 'histogram';
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 160;
+  canvas.id = 'histogram';
+  const cap = document.createElement('figcaption');
+  cap.textContent = caption;
+  fig.append(canvas, cap);
+  container.append(fig);
+  return { canvas, caption: cap };
+}
+
+// Starts `runs` (DigitLab run settings) with `captions`; `needs` names the networks to load
+// first. `histogram`: { canvas, caption, target } to judge run 0's predictions.
+let started = 0;
+
+export async function startDigitRuns(view, { seed, batch, runs, captions, needs = ['unet'], image, known, histogram }) {
+  view.runner.stop();
+  started += 1;
+  const mine = started;
+  view.status('loading the networks…');
+  const models = await digitModels(view.backend, needs);
+  const lab = new DigitLab(
+    models,
+    JSON.stringify({ seed, batch, runs }),
+    image ?? new Float32Array(0),
+    known ?? new Uint8Array(0),
+  );
+  const figures = runs.map((_, r) => figure(captions[r]));
+  view.panels.replaceChildren(...figures.map((f) => f.fig));
+  const totals = Array.from(lab.moves_total);
+  const columns = COLUMNS[batch] ?? 4;
+  let judging = false;
+  let judged = -1;
+  let frames = 0;
+  let latest = null;
+
+  async function judge(data, force) {
+    latest = data;
+    if (!histogram || judging || (!force && frames - judged < 5)) return;
+    if (!models.has_judge) {
+      // The classifier arrives after the U-Net: sampling does not wait for it, and the
+      // histogram catches up with the latest frame once it is there.
+      histogram.caption.textContent = 'loading the classifier…';
+      digitModels(view.backend, ['judge'])
+        .then(() => { if (mine === started) return judge(latest, true); })
+        .catch((e) => view.notice(`The classifier could not load: ${e.message ?? e}`));
+      return;
+    }
+    judging = true;
+    judged = frames;
+    try {
+      const start = batch * PIXELS;
+      const probabilities = await models.classify(data.slice(start, start + batch * PIXELS));
+      drawHistogram(histogram.canvas, countVerdicts(probabilities), histogram.target);
+      histogram.caption.textContent = `what the classifier reads in the ${batch} predictions x̂0 (step ${frames})`;
+    } finally {
+      judging = false;
+    }
+  }
+
+  const draw = async (data, info) => {
+    frames = Math.max(...info.moves);
+    figures.forEach((f, r) => {
+      drawDigits(f.x, data, 2 * r * batch, batch, columns);
+      drawDigits(f.x0, data, (2 * r + 1) * batch, batch, columns);
+    });
+    await judge(data, info.done);
+  };
+  const describe = (frame) => {
+    const moves = Array.from(frame.moves);
+    const done = moves.every((m, r) => m >= totals[r]);
+    const text = moves.length === 1
+      ? `step ${moves[0]} / ${totals[0]}, t = ${frame.times[0].toFixed(3)}`
+      : `steps ${moves.map((m, r) => `${m}/${totals[r]}`).join(', ')}`;
+    return { moves, done, text };
+  };
+  await view.runner.start(lab, draw, describe);
+}
+
+export function samplerCaption(run) {
+  const names = { em: 'Euler–Maruyama', pc: 'predictor–corrector', 'ode-euler': 'ODE Euler', 'ode-heun': 'ODE Heun', ddim: 'DDIM' };
+  const extra = run.sampler === 'ddim' ? ` η = ${run.eta}` : run.sampler === 'pc' ? ` snr = ${run.snr}` : '';
+  return `${names[run.sampler]}${extra}, ${run.steps} steps`;
+}
