@@ -1,0 +1,211 @@
+// The MNIST demos and the shell around every demo, in a real browser: each demo loads without a
+// console error, its controls change what is drawn, its URL state round-trips, the embed page
+// shows one demo, bad parameters fall back with a notice, the page fits a phone, and the
+// first samples appear before the classifiers' weights are fetched. Most runs use burn's CPU
+// backend, which is 20 times faster than WebGPU on SwiftShader; one runs on WebGPU.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, serve, waitForState, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch({ webgpu: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const site = (query) => `${server.url}/dist/?${query}`;
+const drawn = (page, selector = '#panels canvas') =>
+  page.evaluate((s) => [...document.querySelectorAll(s)].map((c) => c.toDataURL()).join('|'), selector);
+const params = (url) => Object.fromEntries(new URL(url).searchParams);
+
+const DEMOS = {
+  sampling: { query: 'steps=3&batch=4', control: ['input[name=seed]', '9'], key: 'seed' },
+  inpainting: { query: 'steps=3&batch=1&resamplings=2', control: ['select[name=mask]', 'left'], key: 'mask' },
+  cfg: { query: 'steps=3&batch=4', control: ['select[name=label]', '3'], key: 'label' },
+  classifier: { query: 'steps=3&batch=4', control: ['input[name=scale]', '8'], key: 'scale' },
+};
+
+for (const [demo, { query, control, key }] of Object.entries(DEMOS)) {
+  test(`${demo}: loads without console errors and its controls change what is drawn`, async () => {
+    const { page, errors } = await open(browser, site(`demo=${demo}&backend=cpu&${query}`));
+    await waitForState(page, 'done');
+    assert.equal(await page.evaluate(() => document.body.dataset.demo), demo);
+    assert.match(await page.textContent('#status'), /^done: /);
+    assert.equal(await page.isVisible('#notice'), false);
+    await screenshot(page, `demo-${demo}.png`);
+    const before = await drawn(page);
+    const [selector, value] = control;
+    if (selector.startsWith('select')) await page.selectOption(selector, value);
+    else await page.fill(selector, value), await page.dispatchEvent(selector, 'change');
+    await page.waitForFunction((k) => new URLSearchParams(location.search).has(k), key);
+    await waitForState(page, 'done');
+    assert.equal(params(page.url())[key], value);
+    assert.notEqual(await drawn(page), before, `changing ${key} changed nothing drawn`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('guidance histograms count what the classifier reads in every sample', async () => {
+  for (const demo of ['cfg', 'classifier']) {
+    const { page, errors } = await open(browser, site(`demo=${demo}&backend=cpu&steps=3&batch=4`));
+    await waitForState(page, 'done');
+    await page.waitForFunction(() => /predictions/.test(document.querySelector('.histogram figcaption').textContent));
+    assert.match(await page.textContent('.histogram figcaption'), /4 predictions x̂0 \(step 3\)/);
+    assert.match(await page.textContent('.formula'), demo === 'cfg' ? /γ = w − 1 = 1/ : /∇ log p/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('URL state round-trips: the form shows it, the page keeps it, a reload restores it', async () => {
+  const query = 'demo=cfg&backend=cpu&label=3&w=4.5&sampler=ddim&eta=0.5&steps=2&batch=4&seed=11';
+  const { page, errors } = await open(browser, site(query));
+  await waitForState(page, 'done');
+  const form = () => page.evaluate(() => Object.fromEntries(new FormData(document.getElementById('controls'))));
+  const shown = await form();
+  assert.deepEqual(
+    { label: shown.label, w: shown.w, sampler: shown.sampler, eta: shown.eta, steps: shown.steps, batch: shown.batch, seed: shown.seed },
+    { label: '3', w: '4.5', sampler: 'ddim', eta: '0.5', steps: '2', batch: '4', seed: '11' },
+  );
+  assert.deepEqual(params(page.url()), params(site(query)));
+  const first = await drawn(page);
+  await page.goto(page.url());
+  await waitForState(page, 'done');
+  assert.deepEqual(await form(), shown);
+  assert.equal(await drawn(page), first, 'the same URL draws the same samples');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the copy-link button copies the URL of the current state', async () => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  await page.goto(site('demo=sampling&backend=cpu&steps=2&batch=1&seed=5'));
+  await waitForState(page, 'done');
+  await page.click('#copy-link');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.deepEqual(params(copied), params(page.url()));
+  assert.equal(params(copied).seed, '5');
+  await context.close();
+});
+
+test('the embed page shows one demo, with the parts named in ?hide= hidden', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/embed.html?demo=cfg&backend=cpu&steps=2&batch=4&hide=controls,intro`);
+  await waitForState(page, 'done');
+  assert.equal(await page.locator('#demos').count(), 0, 'no tabs in an embed');
+  assert.equal(await page.isVisible('#controls'), false);
+  assert.equal(await page.isVisible('#intro'), false);
+  assert.equal(await page.isVisible('.formula'), true);
+  assert.equal(await page.locator('#panels figure').count(), 1);
+  assert.equal(await page.textContent('#demo-title'), 'Classifier-free guidance');
+  assert.match(page.url(), /hide=controls%2Cintro|hide=controls,intro/);
+  await screenshot(page, 'embed-cfg.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad URL parameters fall back to defaults with a visible notice', async () => {
+  const { page, errors } = await open(browser, site('demo=cfg&backend=cpu&w=1e9&label=x&steps=-1&batch=5&seed=4&hide=nope'));
+  await waitForState(page, 'running');
+  const notice = await page.textContent('#notice');
+  for (const name of ['w', 'label', 'steps', 'batch', 'nope']) assert.match(notice, new RegExp(`\\b${name}\\b`));
+  assert.doesNotMatch(notice, /seed/);
+  assert.equal(await page.inputValue('input[name=w]'), '2');
+  assert.equal(await page.inputValue('input[name=seed]'), '4');
+  await page.goto(site('demo=nonsense&backend=quantum&steps=2&batch=1'));
+  await waitForState(page, 'done');
+  assert.match(await page.textContent('#notice'), /no demo 'nonsense'/);
+  assert.match(await page.textContent('#notice'), /backend/);
+  assert.equal(await page.evaluate(() => document.body.dataset.demo), 'sampling');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('painting the mask on the digit restarts inpainting and is kept in the URL', async () => {
+  const { page, errors } = await open(browser, site('demo=inpainting&backend=cpu&steps=2&batch=1&resamplings=1'));
+  await waitForState(page, 'done');
+  const editor = await page.locator('#editor').boundingBox();
+  const before = await drawn(page, '#editor');
+  await page.mouse.move(editor.x + editor.width * 0.2, editor.y + editor.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(editor.x + editor.width * 0.8, editor.y + editor.height * 0.3, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => location.search.includes('mask=custom'));
+  await waitForState(page, 'done');
+  const painted = await drawn(page, '#editor');
+  assert.notEqual(painted, before);
+  assert.equal(await page.inputValue('select[name=mask]'), 'custom');
+  await page.goto(page.url());
+  await waitForState(page, 'done');
+  assert.equal(await drawn(page, '#editor'), painted, 'the painted mask comes back from the URL');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the first samples appear with only the U-Net fetched; the page fits a phone', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const fetched = [];
+  page.on('request', (r) => { const m = r.url().match(/weights\/(.+)$/); if (m) fetched.push(m[1]); });
+  await page.goto(site('demo=sampling&backend=cpu&steps=20&batch=4'));
+  await waitForState(page, 'running');
+  assert.deepEqual(fetched, ['unet.bpk']);
+  await waitForState(page, 'done');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  await screenshot(page, 'phone-sampling.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the U-Net samples on WebGPU and agrees with the CPU backend', async () => {
+  const { page, errors } = await open(browser, site('demo=sampling&steps=1&batch=1'));
+  await waitForState(page, 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+  const diff = await page.evaluate(async () => {
+    const wasm = await import('/dist/pkg/diffusion_playground.js');
+    const bytes = new Uint8Array(await (await fetch('/dist/weights/unet.bpk')).arrayBuffer());
+    const out = {};
+    for (const name of ['webgpu', 'cpu']) {
+      const models = new wasm.DigitModels(await wasm.Backend.create(name));
+      models.load_unet(bytes);
+      const settings = JSON.stringify({ batch: 2, seed: 4, runs: [{ sampler: 'ddim', steps: 2, label: 7, w: 2 }] });
+      const lab = new wasm.DigitLab(models, settings, new Float32Array(0), new Uint8Array(0));
+      let frame;
+      while (!lab.done) frame = lab.step();
+      out[name] = await frame.read();
+    }
+    // Relative to the largest value. The backends' convolutions round differently (~1e-6 on
+    // one forward); x0_hat at t = 1 divides eps by alpha = 0.0067 and CFG at w = 2 triples eps
+    // differences, so two steps magnify that about 450 times.
+    const half = out.cpu.length / 2;
+    const rel = (from, to) => {
+      let diff = 0;
+      let scale = 0;
+      for (let i = from; i < to; i += 1) {
+        diff = Math.max(diff, Math.abs(out.cpu[i] - out.webgpu[i]));
+        scale = Math.max(scale, Math.abs(out.cpu[i]));
+      }
+      return diff / scale;
+    };
+    return { x: rel(0, half), x0: rel(half, 2 * half), n: out.cpu.length, finite: [...out.cpu, ...out.webgpu].every(Number.isFinite) };
+  });
+  console.log(`WebGPU vs CPU after two DDIM steps with CFG: relative difference x ${diff.x.toExponential(2)}, x0_hat ${diff.x0.toExponential(2)}`);
+  assert.equal(diff.n, 2 * 2 * 784);
+  assert.ok(diff.finite);
+  assert.ok(diff.x < 2e-3 && diff.x0 < 2e-3, `WebGPU and CPU differ: ${JSON.stringify(diff)}`);
+  await screenshot(page, 'demo-sampling-webgpu.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
