@@ -11,8 +11,9 @@ import inpainting from './demos/inpainting.js';
 import cfg from './demos/cfg.js';
 import classifier from './demos/classifier.js';
 import lab2d from './demos/lab2d.js';
+import functions from './demos/functions.js';
 
-const DEMOS = [sampling, inpainting, cfg, classifier, lab2d];
+const DEMOS = [sampling, inpainting, cfg, classifier, lab2d, functions];
 // What ?hide= can take away in an embed.
 const PARTS = ['controls', 'buttons', 'intro', 'formula', 'histogram', 'editor', 'status', 'backend'];
 

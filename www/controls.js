@@ -11,7 +11,7 @@ export const BACKENDS = ['auto', 'webgpu', 'cpu'];
 // Parses one raw string for a parameter; undefined when it is not acceptable.
 export function parse(param, raw) {
   if (param.kind === 'choice') return param.values.some(([v]) => v === raw) ? raw : undefined;
-  if (param.kind === 'text') return param.pattern.test(raw) ? raw : undefined;
+  if (param.kind === 'text') return param.pattern.test(raw) && (!param.valid || param.valid(raw)) ? raw : undefined;
   if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(raw)) return undefined;
   const v = Number(raw);
   if (!Number.isFinite(v) || v < param.min || v > param.max) return undefined;

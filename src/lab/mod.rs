@@ -3,7 +3,9 @@
 //! page can draw every step and compare methods on equal terms.
 
 mod digits;
+mod functions;
 mod points;
 
 pub use digits::{DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
+pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig};
 pub use points::{Frame, Lab2d, Lab2dConfig, METHODS};

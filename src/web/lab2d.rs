@@ -95,6 +95,12 @@ impl From<lab::Frame> for Frame {
     }
 }
 
+impl Frame {
+    pub(super) fn new(index: usize, t: f64, points: Tensor<2>) -> Self {
+        Frame { index, t, points }
+    }
+}
+
 #[wasm_bindgen]
 impl Frame {
     #[wasm_bindgen(getter)]

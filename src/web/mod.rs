@@ -4,10 +4,12 @@
 
 mod backend;
 mod digits;
+mod functions;
 mod lab2d;
 
 pub use backend::Backend;
 pub use digits::{DigitFrame, DigitLab, DigitModels};
+pub use functions::{FunctionLab, FunctionNetwork};
 pub use lab2d::{Frame, Lab2d};
 
 use burn::tensor::Tensor;

@@ -30,6 +30,7 @@ const DEMOS = {
   inpainting: { query: 'steps=3&batch=1&resamplings=2', control: ['select[name=mask]', 'left'], key: 'mask' },
   cfg: { query: 'steps=3&batch=4', control: ['select[name=label]', '3'], key: 'label' },
   classifier: { query: 'steps=3&batch=4', control: ['input[name=scale]', '8'], key: 'scale' },
+  functions: { query: 'steps=5&batch=4', control: ['select[name=model]', 'exact'], key: 'model' },
 };
 
 for (const [demo, { query, control, key }] of Object.entries(DEMOS)) {
@@ -206,6 +207,31 @@ test('the U-Net samples on WebGPU and agrees with the CPU backend', async () => 
   assert.ok(diff.finite);
   assert.ok(diff.x < 2e-3 && diff.x0 < 2e-3, `WebGPU and CPU differ: ${JSON.stringify(diff)}`);
   await screenshot(page, 'demo-sampling-webgpu.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('functions: clicking adds an observed point, shift-click removes one, clear empties them', async () => {
+  const { page, errors } = await open(browser, site('demo=functions&backend=cpu&steps=3&batch=4&model=exact'));
+  await waitForState(page, 'done');
+  const points = () => params(page.url()).points ?? '-0.6:1,0:-0.5,0.5:0.8';
+  const box = await page.locator('#functions-replacement').boundingBox();
+  const before = await drawn(page);
+  // x = 0.8, y = 2 in the panel's coordinates ([-1.1, 1.1] x [-3.2, 3.2]).
+  await page.mouse.click(box.x + box.width * (1.9 / 2.2), box.y + box.height * (1.2 / 6.4));
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('points'));
+  await waitForState(page, 'done');
+  assert.equal(points().split(',').length, 4);
+  assert.match(points(), /0\.8\d?:[12]\.\d+$/);
+  assert.notEqual(await drawn(page), before);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(box.x + box.width * (1.9 / 2.2), box.y + box.height * (1.2 / 6.4));
+  await page.keyboard.up('Shift');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('points')?.split(',').length === 3);
+  await page.click('#clear-points');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('points') === 'none');
+  await waitForState(page, 'done');
+  await screenshot(page, 'demo-functions-no-points.png');
   assert.deepEqual(errors, []);
   await page.close();
 });
