@@ -7,6 +7,9 @@ export const COLORS = {
   exact: '#2b8a3e',
   replacement: '#e8590c',
   reconstruction: '#ae3ec9',
+  cfg: '#1971c2',
+  classifier: '#0c8599',
+  energy: '#c2255c',
 };
 
 function toCanvas(canvas, x, y) {
@@ -64,7 +67,7 @@ function histogram(ctx, canvas, points, color, density) {
 
 // One panel: the data behind in grey, the run's points in colour, and for conditional runs the
 // line x2 = y and the histogram of x1 against the exact conditional.
-export function drawPanel(canvas, { data, points, color, y, density }) {
+export function drawPanel(canvas, { data, points, color, y, density, center }) {
   const ctx = canvas.getContext('2d');
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   axes(ctx, canvas);
@@ -78,6 +81,40 @@ export function drawPanel(canvas, { data, points, color, y, density }) {
   }
   scatter(ctx, canvas, points, color, 1.5);
   if (density) histogram(ctx, canvas, points, color, density);
+  if (center) {
+    const [cx, cy] = toCanvas(canvas, center[0], center[1]);
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(cx - 7, cy); ctx.lineTo(cx + 7, cy); ctx.moveTo(cx, cy - 7); ctx.lineTo(cx, cy + 7);
+    ctx.stroke();
+  }
+}
+
+// The score field as arrows: the score is -eps / sigma, so each arrow points along -eps; lengths
+// are relative to the longest arrow of the panel.
+export function drawArrows(canvas, xy, eps) {
+  const ctx = canvas.getContext('2d');
+  let longest = 1e-12;
+  const finite = (i) => Number.isFinite(eps[i]) && Number.isFinite(eps[i + 1]);
+  for (let i = 0; i < eps.length; i += 2) if (finite(i)) longest = Math.max(longest, Math.hypot(eps[i], eps[i + 1]));
+  const cell = canvas.width / 14;
+  ctx.strokeStyle = '#343a40';
+  ctx.lineWidth = 1;
+  for (let i = 0; i < xy.length; i += 2) {
+    if (!finite(i)) continue;
+    const [px, py] = toCanvas(canvas, xy[i], xy[i + 1]);
+    const dx = (-eps[i] / longest) * cell;
+    const dy = (eps[i + 1] / longest) * cell; // canvas y grows downwards
+    const [ex, ey] = [px + dx, py + dy];
+    ctx.beginPath();
+    ctx.moveTo(px, py); ctx.lineTo(ex, ey);
+    const a = Math.atan2(dy, dx);
+    ctx.lineTo(ex - 4 * Math.cos(a - 0.5), ey - 4 * Math.sin(a - 0.5));
+    ctx.moveTo(ex, ey);
+    ctx.lineTo(ex - 4 * Math.cos(a + 0.5), ey - 4 * Math.sin(a + 0.5));
+    ctx.stroke();
+  }
 }
 
 export function densityGrid() {

@@ -144,17 +144,29 @@ impl GaussianMixture {
     }
 
     /// log p(class | x_t) for every class, [batch, num_classes]: the exact noisy classifier.
+    /// Each class's log-sum-exp is shifted by its own maximum, so a point far from a class (at
+    /// low noise, every component's density underflows) still gets a finite log probability
+    /// and gradient, where log(sum(exp)) would give -inf and NaN.
     pub fn log_class_probs(&self, x: Tensor<2>, level: &NoiseLevel) -> Tensor<2> {
         let device = x.device();
         let (logits, _) = self.component_terms(&x, level);
-        let membership = Matrix::from_fn(self.components.len(), self.num_classes, |k, c| {
-            f64::from(u8::from(self.components[k].label == c))
-        });
-        let shift = logits.clone().max_dim(1).detach();
-        let unnormalised = (logits - shift).exp();
-        let total = unnormalised.clone().sum_dim(1);
-        let per_class = unnormalised.matmul(tensor::matrix(&membership, &device));
-        per_class.log() - total.log()
+        let log_sum_exp = |masked: Tensor<2>| {
+            let shift = masked.clone().max_dim(1).detach();
+            (masked - shift.clone()).exp().sum_dim(1).log() + shift
+        };
+        let total = log_sum_exp(logits.clone());
+        let per_class = (0..self.num_classes)
+            .map(|c| {
+                // Components of other classes are pushed far below any real logit.
+                let outside: Vec<f64> = self
+                    .components
+                    .iter()
+                    .map(|k| if k.label == c { 0.0 } else { -1e30 })
+                    .collect();
+                log_sum_exp(logits.clone() + tensor::row(&outside, &device))
+            })
+            .collect();
+        Tensor::cat(per_class, 1) - total
     }
 
     fn mixture_eps(&self, x: Tensor<2>, level: &NoiseLevel) -> Tensor<2> {
@@ -199,5 +211,37 @@ impl Denoiser for GaussianMixture {
 
     fn eps(&self, x: Tensor<2>, level: &NoiseLevel) -> Tensor<2> {
         self.mixture_eps(x, level)
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use crate::guidance::ClassifierGuidance;
+    use crate::schedule::{Schedule, VpLinear};
+    use crate::tensor::{from_rows, to_vec};
+    use burn::tensor::Device;
+
+    /// Far from every blob at low noise each component's density underflows; the class
+    /// probabilities and the classifier-guidance gradient must stay finite there.
+    #[test]
+    fn class_probabilities_stay_finite_far_from_the_data() {
+        let data = crate::presets::three_blobs();
+        let level = VpLinear::default().level(1e-3);
+        let x = from_rows(
+            &[vec![30.0, 30.0], vec![-3.6, 3.6], vec![2.0, -1.2]],
+            &Device::flex(),
+        );
+        let log_p = to_vec(data.log_class_probs(x.clone(), &level));
+        assert!(log_p.iter().all(|v| v.is_finite()), "{log_p:?}");
+        // The third point sits on blob 1: near-certain class 1.
+        assert!(log_p[7] > -1e-3, "{log_p:?}");
+        let guided = ClassifierGuidance {
+            model: &data,
+            classifier: &data,
+            class: 2,
+            scale: 1.0,
+        };
+        let eps = to_vec(crate::denoiser::Denoiser::eps(&guided, x, &level));
+        assert!(eps.iter().all(|v| v.is_finite()), "{eps:?}");
     }
 }

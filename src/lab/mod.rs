@@ -8,4 +8,4 @@ mod points;
 
 pub use digits::{DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
 pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig};
-pub use points::{Frame, Lab2d, Lab2dConfig, METHODS};
+pub use points::{CONDITIONINGS, Frame, LEARNED, Lab2d, Lab2dConfig, methods};

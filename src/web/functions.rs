@@ -1,24 +1,8 @@
-use super::{Backend, js_error};
+use super::{Backend, ScoreNetwork, js_error};
 use crate::lab::{self, FunctionLabConfig};
-use crate::network::{ScoreMlp, ScoreMlpConfig, load_weights};
-use crate::toy_data::function_prior;
+use crate::network::ScoreMlp;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-
-/// The score network over function values (`weights/mlp1d.bpk`) on one backend.
-#[wasm_bindgen]
-pub struct FunctionNetwork(Rc<ScoreMlp>);
-
-#[wasm_bindgen]
-impl FunctionNetwork {
-    #[wasm_bindgen(constructor)]
-    pub fn new(backend: &Backend, bytes: &[u8]) -> Result<FunctionNetwork, JsError> {
-        let template = ScoreMlpConfig::new(function_prior().grid.len()).init(&backend.device);
-        let network =
-            load_weights(template, bytes).map_err(|e| js_error(format!("mlp1d.bpk: {e}")))?;
-        Ok(FunctionNetwork(Rc::new(network)))
-    }
-}
 
 /// The function lab of [`crate::lab::FunctionLab`] for the page.
 #[wasm_bindgen]
@@ -38,7 +22,7 @@ impl FunctionLab {
     pub fn with_network(
         backend: &Backend,
         settings: &str,
-        network: &FunctionNetwork,
+        network: &ScoreNetwork,
     ) -> Result<FunctionLab, JsError> {
         Self::build(backend, settings, Some(network.0.clone()))
     }

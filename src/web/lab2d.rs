@@ -1,4 +1,4 @@
-use super::{Backend, js_error};
+use super::{Backend, ScoreNetwork, js_error};
 use crate::lab::{self, Lab2dConfig};
 use burn::tensor::Tensor;
 use wasm_bindgen::prelude::*;
@@ -15,7 +15,19 @@ impl Lab2d {
     #[wasm_bindgen(constructor)]
     pub fn new(backend: &Backend, settings: &str) -> Result<Lab2d, JsError> {
         let config = Lab2dConfig::from_json(settings).map_err(js_error)?;
-        let inner = lab::Lab2d::new(config, &backend.device).map_err(js_error)?;
+        let inner = lab::Lab2d::new(config, None, &backend.device).map_err(js_error)?;
+        Ok(Lab2d { inner })
+    }
+
+    /// The same with the score network trained on the data set, for `model: "learned"`.
+    pub fn with_network(
+        backend: &Backend,
+        settings: &str,
+        network: &ScoreNetwork,
+    ) -> Result<Lab2d, JsError> {
+        let config = Lab2dConfig::from_json(settings).map_err(js_error)?;
+        let inner =
+            lab::Lab2d::new(config, Some(network.0.clone()), &backend.device).map_err(js_error)?;
         Ok(Lab2d { inner })
     }
 
@@ -29,9 +41,12 @@ impl Lab2d {
         serde_json::to_string(self.inner.config()).expect("settings serialise")
     }
 
-    /// Method names in the order of a frame's blocks.
-    pub fn methods() -> Vec<String> {
-        lab::METHODS.iter().map(|m| m.to_string()).collect()
+    /// Method names of a conditioning, in the order of a frame's blocks.
+    pub fn methods(conditioning: &str) -> Vec<String> {
+        lab::methods(conditioning)
+            .iter()
+            .map(|m| m.to_string())
+            .collect()
     }
 
     #[wasm_bindgen(getter)]
@@ -66,7 +81,22 @@ impl Lab2d {
         })
     }
 
-    /// The exact p(x1 | x2 = y) at each of `xs`.
+    /// `n` exact samples of the conditioning's target, flattened pairs.
+    pub fn target_samples(&self, n: usize) -> Vec<f32> {
+        self.inner.target_samples(n)
+    }
+
+    /// The forward process at time `t`: read the frame for [x_t | x_0][batch][2] flattened.
+    pub fn forward(&self, t: f64) -> Result<Frame, JsError> {
+        let points = self.inner.forward(t).map_err(js_error)?;
+        Ok(Frame {
+            index: 0,
+            t,
+            points,
+        })
+    }
+
+    /// The exact target's density of x1 at each of `xs`.
     pub fn exact_x1_density(&self, xs: &[f64]) -> Vec<f64> {
         self.inner.exact_x1_density(xs)
     }

@@ -6,11 +6,13 @@ mod backend;
 mod digits;
 mod functions;
 mod lab2d;
+mod score_network;
 
 pub use backend::Backend;
 pub use digits::{DigitFrame, DigitLab, DigitModels};
-pub use functions::{FunctionLab, FunctionNetwork};
+pub use functions::FunctionLab;
 pub use lab2d::{Frame, Lab2d};
+pub use score_network::ScoreNetwork;
 
 use burn::tensor::Tensor;
 use wasm_bindgen::prelude::*;

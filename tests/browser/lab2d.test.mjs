@@ -132,3 +132,39 @@ test('without WebGPU the page falls back to the CPU and says so', async () => {
     await plain.close();
   }
 });
+
+test('class and energy conditioning, the learned score, score arrows and the forward process', async () => {
+  const runs = [
+    ['preset=blobs&conditioning=class&label=1&w=3&field=arrows', ['unconditional', 'exact', 'cfg', 'classifier'], []],
+    ['preset=ring&model=learned&conditioning=energy&beta=2&cx=-1&cy=0.5', ['unconditional', 'exact', 'energy'], ['mlp2d-ring.bpk']],
+    ['preset=blobs&process=forward&field=arrows', ['forward'], []],
+  ];
+  for (const [query, panels, fetches] of runs) {
+    const fetched = [];
+    const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=8&${query}`);
+    page.on('request', (r) => { const m = r.url().match(/weights\/(.+)$/); if (m) fetched.push(m[1]); });
+    await waitForState(page, 'done');
+    const ids = await page.evaluate(() => [...document.querySelectorAll('#panels canvas')].map((c) => c.id));
+    assert.deepEqual(ids, panels.map((p) => `panel-${p}`), query);
+    for (const want of fetches) assert.ok(fetched.includes(want) || await page.evaluate((w) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(w)), want), `${want} fetched`);
+    for (const [k, v] of new URLSearchParams(query)) assert.equal(new URL(page.url()).searchParams.get(k), v, `${k} kept in the URL`);
+    await screenshot(page, `lab2d-${query.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('settings that cannot go together are mended: a class needs a labelled data set, the last pick wins', async () => {
+  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=4&conditioning=class&model=learned`);
+  await waitForState(page, 'done');
+  assert.equal(await page.inputValue('select[name=preset]'), 'blobs');
+  assert.equal(await page.inputValue('select[name=conditioning]'), 'class');
+  await page.selectOption('select[name=preset]', 'correlated');
+  await page.waitForFunction(() => !location.search.includes('preset=blobs'));
+  await waitForState(page, 'done');
+  assert.equal(await page.inputValue('select[name=preset]'), 'correlated');
+  assert.equal(await page.inputValue('select[name=conditioning]'), 'observation');
+  assert.equal(await page.inputValue('select[name=model]'), 'exact');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,75 +1,183 @@
-// The 2D lab: data with a closed-form score, sampled four ways on the same noise —
-// unconditional, and p(x1 | x2 = y) by the exact posterior, replacement and reconstruction
-// guidance — each conditional panel with a histogram of x1 against the exact density.
-import { Lab2d } from '../pkg/diffusion_playground.js';
+// The 2D lab: data with a closed-form score, sampled from the same noise by the unconditional
+// model and by every way of reaching a conditional target, beside that target's exact answer:
+// an observation x2 = y (exact posterior, replacement, reconstruction guidance), a class (exact
+// class conditional, classifier-free guidance, classifier guidance) or an energy tilt (exact
+// tilted mixture, energy guidance). The base model is the closed form or the score network
+// trained on the data; the score field can be drawn as arrows, and the forward process shown.
+import { Lab2d, ScoreNetwork } from '../pkg/diffusion_playground.js';
 import { samplerRows, seedRow } from '../controls.js';
-import { COLORS, densityGrid, drawPanel } from '../draw.js';
+import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
+import { weights } from '../models.js';
 
 const CAPTIONS = {
   unconditional: 'unconditional',
-  exact: 'exact posterior',
+  exact: 'exact target',
   replacement: 'replacement',
   reconstruction: 'reconstruction guidance',
+  cfg: 'classifier-free guidance',
+  classifier: 'classifier guidance (exact classifier)',
+  energy: 'energy guidance',
 };
+const LEARNED = ['blobs', 'ring'];
+const CLASSES = { correlated: 1, blobs: 3, ring: 2 };
+const FIELD = 13; // arrows per side
 
 const params = [
-  { name: 'preset', label: 'data', kind: 'choice', def: 'correlated', values: [['correlated', "seed 000's Gaussian ρ = 0.9"], ['blobs', 'three labelled blobs'], ['ring', 'ring of eight']] },
+  { name: 'preset', label: 'data', kind: 'choice', def: 'correlated', values: [['correlated', "seed 000's Gaussian ρ = 0.9"], ['blobs', 'three labelled blobs'], ['ring', 'ring of eight, two classes']] },
+  { name: 'process', label: 'process', kind: 'choice', def: 'reverse', values: [['reverse', 'sampling (reverse)'], ['forward', 'noising (forward)']] },
+  { name: 'conditioning', label: 'condition on', kind: 'choice', def: 'observation', values: [['observation', 'an observation x₂ = y'], ['class', 'a class'], ['energy', 'an energy']], when: (s) => s.process === 'reverse' },
+  { name: 'model', label: 'score', kind: 'choice', def: 'exact', values: [['exact', 'exact'], ['learned', 'learned (network)']], when: (s) => LEARNED.includes(s.preset) },
   ...samplerRows({ steps: 100, maxSteps: 2000 }),
-  { name: 'schedule', label: 'schedule', kind: 'choice', def: 'vp', values: [['vp', 'VP, linear β'], ['cosine', 'cosine'], ['ve', 'VE']] },
-  { name: 'y', label: 'y', kind: 'float', def: 1, min: -3, max: 3, step: 0.05, widget: 'range' },
-  { name: 'obs_std', label: 'observation noise', kind: 'float', def: 0.05, min: 0, max: 0.5, step: 0.01, widget: 'range' },
-  { name: 'guidance_scale', label: 'guidance scale', kind: 'float', def: 1, min: 0, max: 3, step: 0.05, widget: 'range' },
+  { name: 'schedule', label: 'schedule', kind: 'choice', def: 'vp', values: [['vp', 'VP, linear β'], ['cosine', 'cosine'], ['ve', 'VE']], when: (s) => s.model === 'exact' },
+  { name: 'y', label: 'y', kind: 'float', def: 1, min: -3, max: 3, step: 0.05, widget: 'range', when: (s) => s.conditioning === 'observation' },
+  { name: 'obs_std', label: 'observation noise', kind: 'float', def: 0.05, min: 0, max: 0.5, step: 0.01, widget: 'range', when: (s) => s.conditioning === 'observation' },
+  { name: 'guidance_scale', label: 'guidance scale', kind: 'float', def: 1, min: 0, max: 3, step: 0.05, widget: 'range', when: (s) => s.conditioning === 'observation' },
+  { name: 'label', label: 'class', kind: 'choice', def: '0', values: [['0', '0'], ['1', '1'], ['2', '2']], when: (s) => s.conditioning === 'class' },
+  { name: 'w', label: 'w (both guidances)', kind: 'float', def: 1, min: -2, max: 8, step: 0.25, widget: 'range', when: (s) => s.conditioning === 'class' },
+  { name: 'beta', label: 'β', kind: 'float', def: 1, min: 0, max: 5, step: 0.1, widget: 'range', when: (s) => s.conditioning === 'energy' },
+  { name: 'cx', label: 'centre x₁', kind: 'float', def: 1.5, min: -3, max: 3, step: 0.1, widget: 'range', when: (s) => s.conditioning === 'energy' },
+  { name: 'cy', label: 'centre x₂', kind: 'float', def: 1.5, min: -3, max: 3, step: 0.1, widget: 'range', when: (s) => s.conditioning === 'energy' },
   { name: 'batch', label: 'points', kind: 'choice', def: '500', values: [['100', '100'], ['500', '500'], ['2000', '2000']] },
   { name: 'show', label: 'show', kind: 'choice', def: 'x', values: [['x', 'x_t'], ['x0', 'prediction x̂0']] },
+  { name: 'field', label: 'score field', kind: 'choice', def: 'off', values: [['off', 'off'], ['arrows', 'arrows']] },
   seedRow(1),
 ];
+
+// Grid points for the score-field arrows, flattened pairs.
+const fieldPoints = (() => {
+  const xs = [];
+  for (let i = 0; i < FIELD; i += 1) for (let j = 0; j < FIELD; j += 1) xs.push(-3.6 + (7.2 * j) / (FIELD - 1), -3.6 + (7.2 * i) / (FIELD - 1));
+  return new Float32Array(xs);
+})();
+
+const networks = new Map(); // `${preset}` -> { backend, network }
+async function scoreNetwork(backend, preset) {
+  const cached = networks.get(preset);
+  if (cached?.backend === backend) return cached.network;
+  const bytes = await weights(`mlp2d-${preset}.bpk`);
+  cached?.network.free();
+  const network = ScoreNetwork.points(backend, bytes, preset);
+  networks.set(preset, { backend, network });
+  return network;
+}
+
+function labSettings(s) {
+  return {
+    preset: s.preset, sampler: s.sampler, schedule: s.model === 'exact' ? s.schedule : 'vp', steps: s.steps,
+    batch: Number(s.batch), seed: s.seed, eta: s.eta, snr: s.snr, y: s.y, obs_std: s.obs_std,
+    guidance_scale: s.guidance_scale, conditioning: s.conditioning, model: s.model,
+    label: Number(s.label), w: s.w, beta: s.beta, center: [s.cx, s.cy],
+  };
+}
+
+// The forward process as the runner's lab: frame k is the data noised to t = k / steps.
+function forwardRun(lab, steps) {
+  let k = 0;
+  const frame = () => Object.assign(lab.forward(k / steps), { forwardIndex: k });
+  return {
+    get done() { return k >= steps; },
+    frame,
+    step() {
+      if (k >= steps) return undefined;
+      k += 1;
+      return frame();
+    },
+    free() { lab.free(); },
+  };
+}
+
+function panel(id, caption) {
+  const fig = document.createElement('figure');
+  const canvas = document.createElement('canvas');
+  canvas.width = 360;
+  canvas.height = 360;
+  canvas.id = `panel-${id}`;
+  const cap = document.createElement('figcaption');
+  cap.textContent = caption;
+  fig.append(canvas, cap);
+  return { fig, canvas };
+}
 
 export default {
   id: 'lab2d',
   title: '2D lab',
   intro: `Points are drawn from a data set whose score is known exactly, blurred into noise by the
-    SDE x<sub>t</sub> = α(t) x<sub>0</sub> + σ(t) z, and walked back step by step. Every panel starts
-    from the same noise. The three panels on the right condition on x<sub>2</sub> = y: the
-    <b>exact posterior</b> score, the <b>replacement</b> method (overwrite x<sub>2</sub> with a noised y
-    after every step) and <b>reconstruction guidance</b> (add ∇ log p(y | x̂<sub>0</sub>) to the score). The
-    histogram above each shows x<sub>1</sub> against the exact p(x<sub>1</sub> | x<sub>2</sub> = y) (black curve).`,
+    SDE x<sub>t</sub> = α(t) x<sub>0</sub> + σ(t) z (choose "noising" to watch), and walked back step by
+    step. Every panel starts from the same noise. The conditional panels aim at a target whose exact
+    samples are drawn in grey behind them: an observation x<sub>2</sub> = y (exact posterior,
+    <b>replacement</b>, <b>reconstruction guidance</b>, with a histogram of x<sub>1</sub> against the exact
+    density), a class (<b>classifier-free</b> and <b>classifier guidance</b>, both exact at w = 1 with the
+    exact score) or an energy |x − c|²/2 with weight β (<b>energy guidance</b>). With the <b>learned</b>
+    score the approximate methods use a network; the exact target still uses the closed form.`,
   params,
+  // Settings that cannot go together are mended, not refused.
+  adjust(previous, next) {
+    const s = { ...next };
+    if (!LEARNED.includes(s.preset)) s.model = 'exact';
+    // A single-class data set and class conditioning: whichever the user just picked wins.
+    if (s.conditioning === 'class' && CLASSES[s.preset] < 2) {
+      if (s.preset !== previous.preset) s.conditioning = 'observation'; else s.preset = 'blobs';
+    }
+    if (Number(s.label) >= CLASSES[s.preset]) s.label = '0';
+    return s;
+  },
   create(view) {
-    const methods = Lab2d.methods();
-    const canvases = methods.map((m) => {
-      const fig = document.createElement('figure');
-      const canvas = document.createElement('canvas');
-      canvas.width = 360;
-      canvas.height = 360;
-      canvas.id = `panel-${m}`;
-      const cap = document.createElement('figcaption');
-      cap.textContent = CAPTIONS[m];
-      fig.append(canvas, cap);
-      return { fig, canvas };
-    });
     return {
       async restart(s) {
         view.runner.stop();
-        const settings = { ...s, batch: Number(s.batch) };
-        delete settings.show;
-        view.panels.replaceChildren(...canvases.map((c) => c.fig));
-        const lab = new Lab2d(view.backend, JSON.stringify(settings));
+        const settings = labSettings(s);
+        const network = settings.model === 'learned' ? await scoreNetwork(view.backend, s.preset) : null;
+        const lab = network
+          ? Lab2d.with_network(view.backend, JSON.stringify(settings), network)
+          : new Lab2d(view.backend, JSON.stringify(settings));
         const data = lab.data_samples(1000);
-        const xs = densityGrid();
-        const density = { xs, values: lab.exact_x1_density(xs) };
         const batch = settings.batch;
+        const arrows = s.field === 'arrows';
+
+        if (s.process === 'forward') {
+          const p = panel('forward', 'forward process: data noised to time t');
+          view.panels.replaceChildren(p.fig);
+          const steps = Math.min(settings.steps, 100);
+          const draw = async (points, info) => {
+            drawPanel(p.canvas, { data, points: points.subarray(0, batch * 2), color: COLORS.unconditional });
+            if (arrows && info.t > 0) {
+              const field = new Float32Array(await lab.eps_field(info.t, fieldPoints).read());
+              drawArrows(p.canvas, fieldPoints, field.subarray(0, fieldPoints.length));
+            }
+          };
+          const describe = (frame) => ({ t: frame.t, text: `t = ${frame.t.toFixed(3)} (${frame.forwardIndex} / ${steps})` });
+          await view.runner.start(forwardRun(lab, steps), draw, describe);
+          return;
+        }
+
+        const methods = Lab2d.methods(settings.conditioning);
+        const panels = methods.map((m) => panel(m, m === 'unconditional' && settings.model === 'learned' ? 'unconditional (learned score)' : CAPTIONS[m]));
+        view.panels.replaceChildren(...panels.map((p) => p.fig));
+        const target = lab.target_samples(1000);
+        const observation = settings.conditioning === 'observation';
+        const xs = densityGrid();
+        const density = observation ? { xs, values: lab.exact_x1_density(xs) } : undefined;
+        const center = settings.conditioning === 'energy' ? settings.center : undefined;
         const total = lab.moves_total;
-        const draw = (points) => methods.forEach((method, m) => {
-          const offset = (2 * m + (s.show === 'x0' ? 1 : 0)) * batch * 2;
-          drawPanel(canvases[m].canvas, {
-            data,
-            points: points.subarray(offset, offset + batch * 2),
-            color: COLORS[method],
-            y: method === 'unconditional' ? undefined : s.y,
-            density: method === 'unconditional' ? undefined : density,
+        const draw = async (points, info) => {
+          methods.forEach((method, m) => {
+            const offset = (2 * m + (s.show === 'x0' ? 1 : 0)) * batch * 2;
+            const conditional = method !== 'unconditional';
+            drawPanel(panels[m].canvas, {
+              data: conditional ? target : data,
+              points: points.subarray(offset, offset + batch * 2),
+              color: COLORS[method],
+              y: observation && conditional ? settings.y : undefined,
+              density: conditional ? density : undefined,
+              center: conditional ? center : undefined,
+            });
           });
-        });
-        const describe = (frame) => ({ text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}` });
+          if (arrows && info.t > 0) {
+            const field = new Float32Array(await lab.eps_field(info.t, fieldPoints).read());
+            methods.forEach((_, m) => drawArrows(panels[m].canvas, fieldPoints, field.subarray(m * fieldPoints.length, (m + 1) * fieldPoints.length)));
+          }
+        };
+        const describe = (frame) => ({ t: frame.t, text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}` });
         await view.runner.start(lab, draw, describe);
       },
     };
