@@ -163,6 +163,12 @@ test('the first samples appear with only the U-Net fetched; the page fits a phon
   await waitForState(page, 'running');
   assert.deepEqual(fetched, ['unet.bpk']);
   await waitForState(page, 'done');
+  // The progress bar counted the download and is hidden once it is complete.
+  const progress = await page.evaluate(() => {
+    const bar = document.getElementById('progress');
+    return { value: bar.value, max: bar.max, hidden: bar.parentElement.hidden };
+  });
+  assert.ok(progress.max > 1e6 && progress.value === progress.max && progress.hidden, JSON.stringify(progress));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
   await screenshot(page, 'phone-sampling.png');
@@ -234,4 +240,39 @@ test('functions: clicking adds an observed point, shift-click removes one, clear
   await screenshot(page, 'demo-functions-no-points.png');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// Non-default settings of every demo: the URL keeps them and the form shows them.
+const STATES = {
+  sampling: 'sampler=ddim&eta=0.3&steps=2&batch=1&compare=second&steps_b=3&seed=8',
+  inpainting: 'digit=5&mask=left&steps=2&batch=1&resamplings=1&guidance_scale=0.5',
+  cfg: 'label=4&w=-1&steps=2&batch=4',
+  classifier: 'label=2&scale=2.5&steps=2&batch=4',
+  lab2d: 'preset=ring&sampler=pc&snr=0.2&steps=3&batch=100',
+  functions: 'points=0.5:1,-0.5:-1&model=exact&steps=3&batch=4&obs_std=0.1',
+};
+
+test('every demo: URL state round-trips, the embed page shows it alone, it fits a phone', async () => {
+  for (const [demo, state] of Object.entries(STATES)) {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/dist/embed.html?demo=${demo}&backend=cpu&${state}&hide=intro`);
+    await waitForState(page, 'done');
+    const kept = params(page.url());
+    for (const [k, v] of new URLSearchParams(state)) {
+      assert.equal(kept[k], v, `${demo}: ${k} kept in the URL`);
+      const shown = await page.evaluate((name) => document.getElementById('controls').elements[name]?.value, k);
+      if (shown !== undefined) assert.equal(shown, v, `${demo}: ${k} shown in the form`);
+    }
+    assert.equal(await page.locator('#demos').count(), 0);
+    assert.equal(await page.evaluate(() => document.body.dataset.demo), demo);
+    assert.equal(await page.isVisible('#intro'), false);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${demo} is ${overflow} px wider than a phone`);
+    await screenshot(page, `phone-embed-${demo}.png`);
+    assert.deepEqual(errors, [], demo);
+    await page.close();
+  }
 });
