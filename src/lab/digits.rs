@@ -2,6 +2,7 @@
 //! step count, guidance and inpainting method, so the page can put settings side by side (seed
 //! 003's 20 / 50 / 200 / 1000 steps, three inpainting methods, a guidance scale against another).
 
+use super::Runs;
 use crate::denoiser::{Denoiser, WithLabel};
 use crate::guidance::{ClassifierFree, ClassifierGuidance, ReconstructionGuidance};
 use crate::network::{CLASSES, DigitClassifier, UNet};
@@ -268,18 +269,53 @@ impl DigitLab {
             runs: Vec::new(),
         };
         let t_min = lab.schedule.t_min();
-        lab.runs = (0..lab.config.runs.len())
-            .map(|r| {
-                let times = lab.config.runs[r].times(t_min);
-                lab.with_parts(r, |parts| {
-                    Trajectory::new(parts, times, lab.config.batch, lab.config.seed, device)
-                })
-            })
-            .collect();
+        let times: Vec<Vec<f64>> = lab.config.runs.iter().map(|r| r.times(t_min)).collect();
+        let (batch, seed) = (lab.config.batch, lab.config.seed);
+        lab.start_runs(times.len(), |r| times[r].clone(), batch, seed, device);
         Ok(lab)
     }
 
-    /// Hands the parts of run `r` to `f`; the guided denoisers live on this stack frame.
+    pub fn config(&self) -> &DigitLabConfig {
+        &self.config
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.runs.iter().all(Trajectory::is_done)
+    }
+
+    /// Moves each run needs in all (RePaint's jumps back up count).
+    pub fn moves_total(&self) -> Vec<usize> {
+        self.runs.iter().map(Trajectory::moves_total).collect()
+    }
+
+    pub fn frame(&self) -> DigitFrame {
+        let pixels = self
+            .runs
+            .iter()
+            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
+            .collect();
+        DigitFrame {
+            moves: self.runs.iter().map(Trajectory::index).collect(),
+            times: self.runs.iter().map(Trajectory::t).collect(),
+            pixels: Tensor::cat(pixels, 0),
+        }
+    }
+
+    /// Moves every run that is not done once; `None` when all are.
+    pub fn step(&mut self) -> Option<DigitFrame> {
+        if self.is_done() {
+            return None;
+        }
+        self.move_runs();
+        Some(self.frame())
+    }
+}
+
+impl Runs for DigitLab {
+    fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
+        &mut self.runs
+    }
+
     fn with_parts<R>(&self, r: usize, f: impl FnOnce(Parts) -> R) -> R {
         let run = &self.config.runs[r];
         let unet: &UNet = &self.unet;
@@ -332,45 +368,6 @@ impl DigitLab {
             schedule: self.schedule.as_ref(),
             projection,
         })
-    }
-
-    pub fn config(&self) -> &DigitLabConfig {
-        &self.config
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.runs.iter().all(Trajectory::is_done)
-    }
-
-    /// Moves each run needs in all (RePaint's jumps back up count).
-    pub fn moves_total(&self) -> Vec<usize> {
-        self.runs.iter().map(Trajectory::moves_total).collect()
-    }
-
-    pub fn frame(&self) -> DigitFrame {
-        let pixels = self
-            .runs
-            .iter()
-            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
-            .collect();
-        DigitFrame {
-            moves: self.runs.iter().map(Trajectory::index).collect(),
-            times: self.runs.iter().map(Trajectory::t).collect(),
-            pixels: Tensor::cat(pixels, 0),
-        }
-    }
-
-    /// Moves every run that is not done once; `None` when all are.
-    pub fn step(&mut self) -> Option<DigitFrame> {
-        if self.is_done() {
-            return None;
-        }
-        let mut runs = std::mem::take(&mut self.runs);
-        for (r, run) in runs.iter_mut().enumerate() {
-            self.with_parts(r, |parts| run.step(parts));
-        }
-        self.runs = runs;
-        Some(self.frame())
     }
 }
 

@@ -3,6 +3,7 @@
 //! posterior score, replacement and reconstruction guidance — beside the closed-form posterior
 //! mean and band, which only a Gaussian process gives.
 
+use super::Runs;
 use crate::denoiser::{Denoiser, Gaussian, GaussianProcess, WithLabel};
 use crate::guidance::{ReconstructionGuidance, gaussian_posterior};
 use crate::network::ScoreMlp;
@@ -163,56 +164,14 @@ impl FunctionLab {
             runs: Vec::new(),
         };
         let times = uniform_times(lab.config.steps, lab.schedule.t_min());
-        lab.runs = (0..FUNCTION_METHODS.len())
-            .map(|m| {
-                lab.with_parts(m, |parts| {
-                    Trajectory::new(
-                        parts,
-                        times.clone(),
-                        lab.config.batch,
-                        lab.config.seed,
-                        device,
-                    )
-                })
-            })
-            .collect();
+        lab.start_runs(
+            FUNCTION_METHODS.len(),
+            |_| times.clone(),
+            lab.config.batch,
+            lab.config.seed,
+            device,
+        );
         Ok(lab)
-    }
-
-    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
-        let learned;
-        let model: &dyn Denoiser = match &self.network {
-            Some(network) if self.config.model == "learned" => {
-                learned = WithLabel {
-                    model: network.as_ref(),
-                    label: None,
-                };
-                &learned
-            }
-            _ => &self.prior,
-        };
-        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
-        let guided;
-        let (model, projection): (&dyn Denoiser, Option<&dyn Projection>) =
-            match FUNCTION_METHODS[m] {
-                "exact" => (&self.posterior, None),
-                "replacement" => (model, Some(&self.replacement)),
-                _ => {
-                    guided = ReconstructionGuidance {
-                        model,
-                        observation: &self.observation,
-                        scale: self.config.guidance_scale,
-                        damped: self.config.model == "learned",
-                    };
-                    (&guided, None)
-                }
-            };
-        f(Parts {
-            model,
-            sampler,
-            schedule,
-            projection,
-        })
     }
 
     pub fn config(&self) -> &FunctionLabConfig {
@@ -254,11 +213,7 @@ impl FunctionLab {
         if self.is_done() {
             return None;
         }
-        let mut runs = std::mem::take(&mut self.runs);
-        for (m, run) in runs.iter_mut().enumerate() {
-            self.with_parts(m, |parts| run.step(parts));
-        }
-        self.runs = runs;
+        self.move_runs();
         Some(self.frame())
     }
 
@@ -269,6 +224,48 @@ impl FunctionLab {
             .map(|i| cov[(i, i)].max(0.0).sqrt())
             .collect();
         (self.posterior.mean().to_vec(), sd)
+    }
+}
+
+impl Runs for FunctionLab {
+    fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
+        &mut self.runs
+    }
+
+    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
+        let learned;
+        let model: &dyn Denoiser = match &self.network {
+            Some(network) if self.config.model == "learned" => {
+                learned = WithLabel {
+                    model: network.as_ref(),
+                    label: None,
+                };
+                &learned
+            }
+            _ => &self.prior,
+        };
+        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
+        let guided;
+        let (model, projection): (&dyn Denoiser, Option<&dyn Projection>) =
+            match FUNCTION_METHODS[m] {
+                "exact" => (&self.posterior, None),
+                "replacement" => (model, Some(&self.replacement)),
+                _ => {
+                    guided = ReconstructionGuidance {
+                        model,
+                        observation: &self.observation,
+                        scale: self.config.guidance_scale,
+                        damped: self.config.model == "learned",
+                    };
+                    (&guided, None)
+                }
+            };
+        f(Parts {
+            model,
+            sampler,
+            schedule,
+            projection,
+        })
     }
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Plain Rust, so it is tested natively; `web` wraps it for the page.
 
+use super::Runs;
 use crate::denoiser::{Denoiser, GaussianMixture, WithLabel};
 use crate::guidance::{
     ClassifierFree, ClassifierGuidance, EnergyGuidance, QuadraticEnergy, ReconstructionGuidance,
@@ -279,92 +280,18 @@ impl Lab2d {
             device: device.clone(),
         };
         let times = uniform_times(lab.config.steps, lab.schedule.t_min());
-        lab.runs = (0..lab.methods().len())
-            .map(|m| {
-                lab.with_parts(m, |parts| {
-                    Trajectory::new(
-                        parts,
-                        times.clone(),
-                        lab.config.batch,
-                        lab.config.seed,
-                        device,
-                    )
-                })
-            })
-            .collect();
+        lab.start_runs(
+            lab.methods().len(),
+            |_| times.clone(),
+            lab.config.batch,
+            lab.config.seed,
+            device,
+        );
         Ok(lab)
     }
 
     pub fn methods(&self) -> &'static [&'static str] {
         methods(&self.config.conditioning)
-    }
-
-    /// Hands the parts of method `m` to `f`; the guided denoisers live on this stack frame.
-    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
-        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
-        let c = &self.config;
-        let learned;
-        let base: &dyn crate::denoiser::ConditionalDenoiser = match &self.network {
-            Some(network) if c.model == "learned" => {
-                learned = network.as_ref();
-                learned
-            }
-            _ => &self.data,
-        };
-        let unconditional = WithLabel {
-            model: base,
-            label: None,
-        };
-        let (guided_cfg, guided_classifier, guided_energy, guided_reconstruction);
-        let (model, projection): (&dyn Denoiser, Option<&dyn crate::projection::Projection>) =
-            match self.methods()[m] {
-                "unconditional" => (&unconditional, None),
-                "exact" => (&self.target, None),
-                "replacement" => (&unconditional, Some(&self.replacement)),
-                "reconstruction" => {
-                    guided_reconstruction = ReconstructionGuidance {
-                        model: &unconditional,
-                        observation: &self.observation,
-                        scale: c.guidance_scale,
-                        damped: c.model == "learned",
-                    };
-                    (&guided_reconstruction, None)
-                }
-                "cfg" => {
-                    guided_cfg = ClassifierFree {
-                        model: base,
-                        class: c.label,
-                        w: c.w,
-                    };
-                    (&guided_cfg, None)
-                }
-                "classifier" => {
-                    guided_classifier = ClassifierGuidance {
-                        model: &unconditional,
-                        classifier: &self.data,
-                        class: c.label,
-                        scale: c.w,
-                    };
-                    (&guided_classifier, None)
-                }
-                "energy" => {
-                    guided_energy = EnergyGuidance::new(
-                        &unconditional,
-                        &self.energy,
-                        c.beta,
-                        &self.energy_samples,
-                        &self.device,
-                    );
-                    (&guided_energy, None)
-                }
-                other => unreachable!("method {other} has no parts"),
-            };
-        f(Parts {
-            model,
-            sampler,
-            schedule,
-            projection,
-        })
     }
 
     pub fn config(&self) -> &Lab2dConfig {
@@ -403,11 +330,7 @@ impl Lab2d {
         if self.is_done() {
             return None;
         }
-        let mut runs = std::mem::take(&mut self.runs);
-        for (m, run) in runs.iter_mut().enumerate() {
-            self.with_parts(m, |parts| run.step(parts));
-        }
-        self.runs = runs;
+        self.move_runs();
         Some(self.frame())
     }
 
@@ -492,6 +415,79 @@ fn flat_samples(mixture: &GaussianMixture, n: usize, seed: u64) -> Vec<f32> {
     let mut noise = crate::noise::Noise::new(seed, crate::noise::Stream::Data);
     let (xs, _) = mixture.sample(n, &mut noise);
     xs.into_iter().flatten().map(|v| v as f32).collect()
+}
+
+impl Runs for Lab2d {
+    fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
+        &mut self.runs
+    }
+
+    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
+        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
+        let c = &self.config;
+        let learned;
+        let base: &dyn crate::denoiser::ConditionalDenoiser = match &self.network {
+            Some(network) if c.model == "learned" => {
+                learned = network.as_ref();
+                learned
+            }
+            _ => &self.data,
+        };
+        let unconditional = WithLabel {
+            model: base,
+            label: None,
+        };
+        let (guided_cfg, guided_classifier, guided_energy, guided_reconstruction);
+        let (model, projection): (&dyn Denoiser, Option<&dyn crate::projection::Projection>) =
+            match self.methods()[m] {
+                "unconditional" => (&unconditional, None),
+                "exact" => (&self.target, None),
+                "replacement" => (&unconditional, Some(&self.replacement)),
+                "reconstruction" => {
+                    guided_reconstruction = ReconstructionGuidance {
+                        model: &unconditional,
+                        observation: &self.observation,
+                        scale: c.guidance_scale,
+                        damped: c.model == "learned",
+                    };
+                    (&guided_reconstruction, None)
+                }
+                "cfg" => {
+                    guided_cfg = ClassifierFree {
+                        model: base,
+                        class: c.label,
+                        w: c.w,
+                    };
+                    (&guided_cfg, None)
+                }
+                "classifier" => {
+                    guided_classifier = ClassifierGuidance {
+                        model: &unconditional,
+                        classifier: &self.data,
+                        class: c.label,
+                        scale: c.w,
+                    };
+                    (&guided_classifier, None)
+                }
+                "energy" => {
+                    guided_energy = EnergyGuidance::new(
+                        &unconditional,
+                        &self.energy,
+                        c.beta,
+                        &self.energy_samples,
+                        &self.device,
+                    );
+                    (&guided_energy, None)
+                }
+                other => unreachable!("method {other} has no parts"),
+            };
+        f(Parts {
+            model,
+            sampler,
+            schedule,
+            projection,
+        })
+    }
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

@@ -1,7 +1,7 @@
 // Classifier-free guidance on MNIST: the class and the scale w, with the formula and a live
 // histogram of what the clean classifier reads in the predictions (seed 003's Fig. 4 as it runs).
 import { DIGITS, batchRow, samplerRows, seedRow } from '../controls.js';
-import { histogramFigure, samplerCaption, startDigitRuns } from './digit-runs.js';
+import { guidancePanel, samplerCaption, startDigitRuns } from './digit-runs.js';
 
 const params = [
   { name: 'label', label: 'digit', kind: 'choice', def: '7', values: DIGITS },
@@ -20,14 +20,7 @@ export default {
     negative w pushes away from it.`,
   params,
   create(view) {
-    const extra = document.createElement('div');
-    extra.className = 'side';
-    const formula = document.createElement('p');
-    formula.className = 'formula';
-    formula.dataset.part = 'formula';
-    const hist = histogramFigure(extra, '');
-    extra.prepend(formula);
-    view.extra.replaceChildren(extra);
+    const { formula, histogram: hist } = guidancePanel(view);
     return {
       async restart(s) {
         const w = s.w;

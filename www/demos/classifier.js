@@ -1,7 +1,7 @@
 // Classifier guidance on MNIST: the unconditional model plus the scaled gradient of a
 // noise-conditioned classifier's log p(c | x_t), with the same live histogram as the CFG demo.
 import { DIGITS, batchRow, samplerRows, seedRow } from '../controls.js';
-import { histogramFigure, samplerCaption, startDigitRuns } from './digit-runs.js';
+import { guidancePanel, samplerCaption, startDigitRuns } from './digit-runs.js';
 
 const params = [
   { name: 'label', label: 'digit', kind: 'choice', def: '7', values: DIGITS },
@@ -20,14 +20,7 @@ export default {
     of, not necessarily good ones.`,
   params,
   create(view) {
-    const extra = document.createElement('div');
-    extra.className = 'side';
-    const formula = document.createElement('p');
-    formula.className = 'formula';
-    formula.dataset.part = 'formula';
-    const hist = histogramFigure(extra, '');
-    extra.prepend(formula);
-    view.extra.replaceChildren(extra);
+    const { formula, histogram: hist } = guidancePanel(view);
     return {
       async restart(s) {
         formula.innerHTML = `∇ log p(x<sub>t</sub> | c) ≈ ∇ log p(x<sub>t</sub>) + <b>${s.scale}</b> ∇ log p<sub>φ</sub>(c = ${s.label} | x<sub>t</sub>, t)`;

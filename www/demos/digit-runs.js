@@ -29,8 +29,21 @@ function figure(caption) {
   return { fig, x, x0 };
 }
 
-// A histogram canvas with a caption, for the guidance demos.
-export function histogramFigure(container, caption) {
+// The guidance demos' side panel: the formula over the histogram of the classifier's verdicts.
+export function guidancePanel(view) {
+  const side = document.createElement('div');
+  side.className = 'side';
+  const formula = document.createElement('p');
+  formula.className = 'formula';
+  formula.dataset.part = 'formula';
+  side.append(formula);
+  const histogram = histogramFigure(side, '');
+  view.extra.replaceChildren(side);
+  return { formula, histogram };
+}
+
+// A histogram canvas with a caption.
+function histogramFigure(container, caption) {
   const fig = document.createElement('figure');
   fig.className = 'histogram';
   fig.dataset.part = 'histogram';
