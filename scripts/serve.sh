@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-tools.sh
 cargo fetch --target wasm32-unknown-unknown --quiet
-exec trunk serve --config trunk.toml --offline --address 127.0.0.1 --port "${PORT:-8080}"
+# No auto-reload: trunk injects it as an inline script, which the page's CSP forbids.
+exec trunk serve --config trunk.toml --offline --no-autoreload --address 127.0.0.1 --port "${PORT:-8080}"

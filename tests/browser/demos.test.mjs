@@ -276,3 +276,37 @@ test('every demo: URL state round-trips, the embed page shows it alone, it fits 
     await page.close();
   }
 });
+
+test('a Content-Security-Policy forbids inline script and eval, and the demos run under it', async () => {
+  for (const path of ['', 'embed.html']) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Recorded from the first line, before the page's own scripts run.
+    await page.addInitScript(() => {
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(`${server.url}/dist/${path}?demo=cfg&backend=cpu&steps=2&batch=4`);
+    await waitForState(page, 'done');
+    assert.deepEqual(await page.evaluate(() => window.violations), [], `${path || 'index'}: the page itself breaks no rule`);
+    const attempt = await page.evaluate(async () => {
+      const probe = document.createElement('script');
+      probe.src = '/tests/browser/csp-probe.js';
+      const loaded = new Promise((r) => { probe.onload = r; });
+      document.head.append(probe);
+      await loaded;
+      const inline = document.createElement('script');
+      inline.textContent = 'window.inlineRan = true;';
+      document.head.append(inline);
+      await new Promise((r) => setTimeout(r, 100));
+      return { ...window.cspProbe, inlineRan: window.inlineRan === true, violations: window.violations };
+    });
+    assert.equal(attempt.eval, 'EvalError');
+    assert.equal(attempt.function, 'EvalError');
+    assert.equal(attempt.inlineRan, false);
+    assert.ok(attempt.violations.some((v) => v.startsWith('script-src') && v.includes('inline')), JSON.stringify(attempt.violations));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
