@@ -18,17 +18,25 @@ const DEMOS = [sampling, inpainting, cfg, classifier, lab2d, functions];
 const PARTS = ['controls', 'buttons', 'intro', 'formula', 'histogram', 'editor', 'status', 'backend'];
 
 const $ = (id) => document.getElementById(id);
+// Notices about the page (bad parameters, the backend) stay; a failed run's is replaced by the
+// next start.
 const notices = [];
+let runNotice = '';
 
 function setState(state) {
   document.body.dataset.state = state;
 }
 
+function showNotices() {
+  const all = runNotice ? [...notices, runNotice] : notices;
+  const el = $('notice');
+  el.textContent = all.join(' ');
+  el.hidden = all.length === 0;
+}
+
 function notice(message) {
   if (message) notices.push(message);
-  const el = $('notice');
-  el.textContent = notices.join(' ');
-  el.hidden = notices.length === 0;
+  showNotices();
 }
 
 function status(message) {
@@ -68,6 +76,8 @@ function url() {
 
 async function restart() {
   history.replaceState(null, '', url());
+  runNotice = '';
+  showNotices();
   try {
     await page.instance.restart(page.settings);
   } catch (e) {
@@ -77,7 +87,8 @@ async function restart() {
 
 function fail(message) {
   setState('error');
-  notice(message);
+  runNotice = message;
+  showNotices();
 }
 
 // A demo (the inpainting editor) changes settings itself.

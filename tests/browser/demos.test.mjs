@@ -310,3 +310,19 @@ test('a Content-Security-Policy forbids inline script and eval, and the demos ru
     await page.close();
   }
 });
+
+test('a weight file that fails to download is named in a notice, and Restart recovers', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route('**/weights/unet.bpk', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+  await page.goto(site('demo=sampling&backend=cpu&steps=2&batch=1'));
+  await page.waitForFunction(() => document.body.dataset.state === 'error');
+  assert.match(await page.textContent('#notice'), /weights\/unet\.bpk: HTTP 503/);
+  await page.unroute('**/weights/unet.bpk');
+  await page.click('#run');
+  await waitForState(page, 'done');
+  assert.equal(await page.isVisible('#notice'), false, 'the failed run\'s notice is gone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
