@@ -78,7 +78,12 @@ export async function digitModels(backend, needs) {
     if (!mine.loading.has(need)) {
       mine.loading.set(need, weights(n.file).then((bytes) => {
         if (current === mine && !mine.models[n.has]) mine.models[n.load](bytes);
-      }).catch((e) => { mine.loading.delete(need); throw e; }));
+      }).catch((e) => {
+        // Bytes that would not load are fetched afresh next time, not served from memory.
+        mine.loading.delete(need);
+        downloads.delete(n.file);
+        throw e;
+      }));
     }
     return mine.loading.get(need);
   }));

@@ -321,6 +321,7 @@ test('a weight file that fails to download is named in a notice, and Restart rec
   assert.match(await page.textContent('#notice'), /weights\/unet\.bpk: HTTP 503/);
   await page.unroute('**/weights/unet.bpk');
   await page.click('#run');
+  await page.waitForFunction(() => document.body.dataset.state !== 'error');
   await waitForState(page, 'done');
   assert.equal(await page.isVisible('#notice'), false, 'the failed run\'s notice is gone');
   assert.deepEqual(errors, []);
