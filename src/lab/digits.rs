@@ -118,22 +118,7 @@ impl DigitLabConfig {
 
 impl RunConfig {
     fn validate(&self) -> Result<(), String> {
-        if !sampler::NAMES.contains(&self.sampler.as_str()) {
-            return Err(format!(
-                "unknown sampler '{}' (one of {})",
-                self.sampler,
-                sampler::NAMES.join(", ")
-            ));
-        }
-        if !(1..=MAX_STEPS).contains(&self.steps) {
-            return Err(format!("steps must be between 1 and {MAX_STEPS}"));
-        }
-        if !(0.0..=1.0).contains(&self.eta) {
-            return Err("eta must be between 0 and 1".into());
-        }
-        if !(self.snr > 0.0 && self.snr <= 1.0) {
-            return Err("snr must be in (0, 1]".into());
-        }
+        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
         if let Some(label) = self.label
             && label >= CLASSES
         {

@@ -54,6 +54,7 @@ impl Default for FunctionLabConfig {
 }
 
 pub const MAX_POINTS: usize = 32;
+pub const MAX_STEPS: usize = 2000;
 
 impl FunctionLabConfig {
     pub fn from_json(json: &str) -> Result<Self, String> {
@@ -80,19 +81,7 @@ impl FunctionLabConfig {
         if !["learned", "exact"].contains(&self.model.as_str()) {
             return Err(format!("unknown model '{}' (learned or exact)", self.model));
         }
-        if sampler::by_name(&self.sampler, self.eta, self.snr).is_none() {
-            return Err(format!(
-                "unknown sampler '{}' (one of {})",
-                self.sampler,
-                sampler::NAMES.join(", ")
-            ));
-        }
-        if !(1..=2000).contains(&self.steps) {
-            return Err("steps must be between 1 and 2000".into());
-        }
-        if !((0.0..=1.0).contains(&self.eta) && self.snr > 0.0 && self.snr <= 1.0) {
-            return Err("eta must be in [0, 1] and snr in (0, 1]".into());
-        }
+        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
         if !(1..=2000).contains(&self.batch) {
             return Err("batch must be between 1 and 2000".into());
         }

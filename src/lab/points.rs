@@ -124,24 +124,9 @@ impl Lab2dConfig {
                 self.schedule
             ));
         }
-        if !sampler::NAMES.contains(&self.sampler.as_str()) {
-            return Err(format!(
-                "unknown sampler '{}' (one of {})",
-                self.sampler,
-                sampler::NAMES.join(", ")
-            ));
-        }
-        if !(1..=MAX_STEPS).contains(&self.steps) {
-            return Err(format!("steps must be between 1 and {MAX_STEPS}"));
-        }
+        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
         if !(1..=MAX_BATCH).contains(&self.batch) {
             return Err(format!("batch must be between 1 and {MAX_BATCH}"));
-        }
-        if !(0.0..=1.0).contains(&self.eta) {
-            return Err("eta must be between 0 and 1".into());
-        }
-        if !(self.snr > 0.0 && self.snr <= 1.0) {
-            return Err("snr must be in (0, 1]".into());
         }
         if !(0.0..=2.0).contains(&self.obs_std) {
             return Err("obs_std must be between 0 and 2".into());

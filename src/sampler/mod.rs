@@ -62,6 +62,33 @@ pub fn by_name(name: &str, eta: f64, snr: f64) -> Option<Box<dyn Sampler>> {
 
 pub const NAMES: [&str; 5] = ["em", "ode-euler", "ode-heun", "ddim", "pc"];
 
+/// The labs' check of sampler settings from the page: a known name, 1 to `max_steps` steps,
+/// DDIM's eta in [0, 1] and the predictor–corrector's snr in (0, 1].
+pub fn check_settings(
+    name: &str,
+    steps: usize,
+    max_steps: usize,
+    eta: f64,
+    snr: f64,
+) -> Result<(), String> {
+    if !NAMES.contains(&name) {
+        return Err(format!(
+            "unknown sampler '{name}' (one of {})",
+            NAMES.join(", ")
+        ));
+    }
+    if !(1..=max_steps).contains(&steps) {
+        return Err(format!("steps must be between 1 and {max_steps}"));
+    }
+    if !(0.0..=1.0).contains(&eta) {
+        return Err("eta must be between 0 and 1".into());
+    }
+    if !(snr > 0.0 && snr <= 1.0) {
+        return Err("snr must be in (0, 1]".into());
+    }
+    Ok(())
+}
+
 /// -eps / sigma
 fn score(eps: Tensor<2>, sigma: f64) -> Tensor<2> {
     eps.div_scalar(-sigma)

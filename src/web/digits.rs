@@ -1,8 +1,6 @@
-use super::{Backend, js_error};
+use super::{Backend, js_error, load_on};
 use crate::lab::{self, DigitLabConfig, KnownPixels};
 use crate::network::{DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
-use crate::network::{load_weights, weight_bytes};
-use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -15,17 +13,6 @@ pub struct DigitModels {
     unet: Option<Rc<UNet>>,
     guide: Option<Rc<DigitClassifier>>,
     judge: Option<Rc<DigitClassifier>>,
-}
-
-/// Weights decoded on the CPU backend, where f16 records are cast to f32, then placed on
-/// `device`: a WebGPU adapter need not support f16 at all.
-fn load_on<M: Module>(
-    template: impl Fn(&Device) -> M,
-    bytes: &[u8],
-    device: &Device,
-) -> Result<M, String> {
-    let cpu = load_weights(template(&Device::flex()), bytes)?;
-    load_weights(template(device), &weight_bytes(&cpu)?)
 }
 
 #[wasm_bindgen]

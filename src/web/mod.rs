@@ -14,7 +14,9 @@ pub use functions::FunctionLab;
 pub use lab2d::{Frame, Lab2d};
 pub use score_network::ScoreNetwork;
 
-use burn::tensor::Tensor;
+use crate::network::{load_weights, weight_bytes};
+use burn::module::Module;
+use burn::tensor::{Device, Tensor};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -33,4 +35,15 @@ async fn read(tensor: Tensor<2>) -> Result<Vec<f32>, JsError> {
     data.convert::<f32>()
         .try_into_vec::<f32>()
         .map_err(|e| js_error(format!("unexpected tensor data: {e:?}")))
+}
+
+/// Weights decoded on the CPU backend, where f16 records are cast to f32, then placed on
+/// `device`: a WebGPU adapter need not support f16 at all.
+fn load_on<M: Module>(
+    template: impl Fn(&Device) -> M,
+    bytes: &[u8],
+    device: &Device,
+) -> Result<M, String> {
+    let cpu = load_weights(template(&Device::flex()), bytes)?;
+    load_weights(template(device), &weight_bytes(&cpu)?)
 }

@@ -1,6 +1,6 @@
-use super::{Backend, js_error};
+use super::{Backend, js_error, load_on};
 use crate::lab::LEARNED;
-use crate::network::{ScoreMlp, ScoreMlpConfig, load_weights};
+use crate::network::{ScoreMlp, ScoreMlpConfig};
 use crate::toy_data;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -34,7 +34,7 @@ fn load(
     bytes: &[u8],
     name: &str,
 ) -> Result<ScoreNetwork, JsError> {
-    let network = load_weights(config.init(&backend.device), bytes)
+    let network = load_on(|d| config.init(d), bytes, &backend.device)
         .map_err(|e| js_error(format!("{name}: {e}")))?;
     Ok(ScoreNetwork(Rc::new(network)))
 }
