@@ -12,6 +12,7 @@ export function createRunner(view) {
   let lab = null;
   let draw = null;
   let describe = null;
+  let lastInfo = null;
   let stepMs = [];
 
   const meanMs = () => (stepMs.length ? `${(stepMs.reduce((a, b) => a + b, 0) / stepMs.length).toFixed(1)} ms` : '–');
@@ -21,6 +22,7 @@ export function createRunner(view) {
     const data = new Float32Array(await frame.read());
     if (gen !== generation) return false;
     await draw(data, info);
+    lastInfo = info;
     return info;
   }
 
@@ -49,7 +51,7 @@ export function createRunner(view) {
     if (gen === generation && lab.done) {
       running = false;
       view.setState('done');
-      view.status(`done: ${describe(lab.frame()).text}, ${meanMs()} per step on ${view.backendName()}`);
+      view.status(`done: ${lastInfo.text}, ${meanMs()} per step on ${view.backendName()}`);
       view.pauseLabel('Pause');
     }
   }

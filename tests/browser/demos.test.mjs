@@ -3,24 +3,13 @@
 // shows one demo, bad parameters fall back with a notice, the page fits a phone, and the
 // first samples appear before the classifiers' weights are fetched. Most runs use burn's CPU
 // backend, which is 20 times faster than WebGPU on SwiftShader; one runs on WebGPU.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, waitForState, screenshot } from './harness.mjs';
+import { open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = sharedBrowser();
 
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const site = (query) => `${server.url}/dist/?${query}`;
+const site = (query) => `${env.server.url}/dist/?${query}`;
 const drawn = (page, selector = '#panels canvas') =>
   page.evaluate((s) => [...document.querySelectorAll(s)].map((c) => c.toDataURL()).join('|'), selector);
 const params = (url) => Object.fromEntries(new URL(url).searchParams);
@@ -35,7 +24,7 @@ const DEMOS = {
 
 for (const [demo, { query, control, key }] of Object.entries(DEMOS)) {
   test(`${demo}: loads without console errors and its controls change what is drawn`, async () => {
-    const { page, errors } = await open(browser, site(`demo=${demo}&backend=cpu&${query}`));
+    const { page, errors } = await open(env.browser, site(`demo=${demo}&backend=cpu&${query}`));
     await waitForState(page, 'done');
     assert.equal(await page.evaluate(() => document.body.dataset.demo), demo);
     assert.match(await page.textContent('#status'), /^done: /);
@@ -56,7 +45,7 @@ for (const [demo, { query, control, key }] of Object.entries(DEMOS)) {
 
 test('guidance histograms count what the classifier reads in every sample', async () => {
   for (const demo of ['cfg', 'classifier']) {
-    const { page, errors } = await open(browser, site(`demo=${demo}&backend=cpu&steps=3&batch=4`));
+    const { page, errors } = await open(env.browser, site(`demo=${demo}&backend=cpu&steps=3&batch=4`));
     await waitForState(page, 'done');
     await page.waitForFunction(() => /predictions/.test(document.querySelector('.histogram figcaption').textContent));
     assert.match(await page.textContent('.histogram figcaption'), /4 predictions x̂0 \(step 3\)/);
@@ -68,7 +57,7 @@ test('guidance histograms count what the classifier reads in every sample', asyn
 
 test('URL state round-trips: the form shows it, the page keeps it, a reload restores it', async () => {
   const query = 'demo=cfg&backend=cpu&label=3&w=4.5&sampler=ddim&eta=0.5&steps=2&batch=4&seed=11';
-  const { page, errors } = await open(browser, site(query));
+  const { page, errors } = await open(env.browser, site(query));
   await waitForState(page, 'done');
   const form = () => page.evaluate(() => Object.fromEntries(new FormData(document.getElementById('controls'))));
   const shown = await form();
@@ -87,8 +76,8 @@ test('URL state round-trips: the form shows it, the page keeps it, a reload rest
 });
 
 test('the copy-link button copies the URL of the current state', async () => {
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const context = await env.browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
   const page = await context.newPage();
   await page.goto(site('demo=sampling&backend=cpu&steps=2&batch=1&seed=5'));
   await waitForState(page, 'done');
@@ -100,7 +89,7 @@ test('the copy-link button copies the URL of the current state', async () => {
 });
 
 test('the embed page shows one demo, with the parts named in ?hide= hidden', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/embed.html?demo=cfg&backend=cpu&steps=2&batch=4&hide=controls,intro`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/embed.html?demo=cfg&backend=cpu&steps=2&batch=4&hide=controls,intro`);
   await waitForState(page, 'done');
   assert.equal(await page.locator('#demos').count(), 0, 'no tabs in an embed');
   assert.equal(await page.isVisible('#controls'), false);
@@ -115,7 +104,7 @@ test('the embed page shows one demo, with the parts named in ?hide= hidden', asy
 });
 
 test('bad URL parameters fall back to defaults with a visible notice', async () => {
-  const { page, errors } = await open(browser, site('demo=cfg&backend=cpu&w=1e9&label=x&steps=-1&batch=5&seed=4&hide=nope'));
+  const { page, errors } = await open(env.browser, site('demo=cfg&backend=cpu&w=1e9&label=x&steps=-1&batch=5&seed=4&hide=nope'));
   await waitForState(page, 'running');
   const notice = await page.textContent('#notice');
   for (const name of ['w', 'label', 'steps', 'batch', 'nope']) assert.match(notice, new RegExp(`\\b${name}\\b`));
@@ -132,7 +121,7 @@ test('bad URL parameters fall back to defaults with a visible notice', async () 
 });
 
 test('painting the mask on the digit restarts inpainting and is kept in the URL', async () => {
-  const { page, errors } = await open(browser, site('demo=inpainting&backend=cpu&steps=2&batch=1&resamplings=1'));
+  const { page, errors } = await open(env.browser, site('demo=inpainting&backend=cpu&steps=2&batch=1&resamplings=1'));
   await waitForState(page, 'done');
   const editor = await page.locator('#editor').boundingBox();
   const before = await drawn(page, '#editor');
@@ -153,7 +142,7 @@ test('painting the mask on the digit restarts inpainting and is kept in the URL'
 });
 
 test('the first samples appear with only the U-Net fetched; the page fits a phone', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await env.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -177,7 +166,7 @@ test('the first samples appear with only the U-Net fetched; the page fits a phon
 });
 
 test('the U-Net samples on WebGPU and agrees with the CPU backend', async () => {
-  const { page, errors } = await open(browser, site('demo=sampling&steps=1&batch=1'));
+  const { page, errors } = await open(env.browser, site('demo=sampling&steps=1&batch=1'));
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
   const diff = await page.evaluate(async () => {
@@ -218,7 +207,7 @@ test('the U-Net samples on WebGPU and agrees with the CPU backend', async () => 
 });
 
 test('functions: clicking adds an observed point, shift-click removes one, clear empties them', async () => {
-  const { page, errors } = await open(browser, site('demo=functions&backend=cpu&steps=3&batch=4&model=exact'));
+  const { page, errors } = await open(env.browser, site('demo=functions&backend=cpu&steps=3&batch=4&model=exact'));
   await waitForState(page, 'done');
   const points = () => params(page.url()).points ?? '-0.6:1,0:-0.5,0.5:0.8';
   const box = await page.locator('#functions-replacement').boundingBox();
@@ -254,11 +243,11 @@ const STATES = {
 
 test('every demo: URL state round-trips, the embed page shows it alone, it fits a phone', async () => {
   for (const [demo, state] of Object.entries(STATES)) {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await env.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/dist/embed.html?demo=${demo}&backend=cpu&${state}&hide=intro`);
+    await page.goto(`${env.server.url}/dist/embed.html?demo=${demo}&backend=cpu&${state}&hide=intro`);
     await waitForState(page, 'done');
     const kept = params(page.url());
     for (const [k, v] of new URLSearchParams(state)) {
@@ -279,7 +268,7 @@ test('every demo: URL state round-trips, the embed page shows it alone, it fits 
 
 test('a Content-Security-Policy forbids inline script and eval, and the demos run under it', async () => {
   for (const path of ['', 'embed.html']) {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     // Recorded from the first line, before the page's own scripts run.
@@ -287,7 +276,7 @@ test('a Content-Security-Policy forbids inline script and eval, and the demos ru
       window.violations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
-    await page.goto(`${server.url}/dist/${path}?demo=cfg&backend=cpu&steps=2&batch=4`);
+    await page.goto(`${env.server.url}/dist/${path}?demo=cfg&backend=cpu&steps=2&batch=4`);
     await waitForState(page, 'done');
     assert.deepEqual(await page.evaluate(() => window.violations), [], `${path || 'index'}: the page itself breaks no rule`);
     const attempt = await page.evaluate(async () => {
@@ -312,7 +301,7 @@ test('a Content-Security-Policy forbids inline script and eval, and the demos ru
 });
 
 test('a weight file that fails to download is named in a notice, and Restart recovers', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.route('**/weights/unet.bpk', (route) => route.fulfill({ status: 503, body: 'unavailable' }));

@@ -1,24 +1,13 @@
 // The 2D lab in a real browser: WebGPU through SwiftShader, burn's CPU backend in wasm, and the
 // fallback between them.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, waitForState, screenshot } from './harness.mjs';
+import { launch, open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 test('the page samples on WebGPU with no console error', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&steps=6&batch=100`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&steps=6&batch=100`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
   assert.match(await page.textContent('#status'), /done: step 6 \/ 6/);
@@ -29,7 +18,7 @@ test('the page samples on WebGPU with no console error', async () => {
 });
 
 test('the page samples on the CPU backend when asked to', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=6&sampler=ode-heun`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=6&sampler=ode-heun`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
   assert.match(await page.textContent('#backend-status'), /CPU/);
@@ -39,7 +28,7 @@ test('the page samples on the CPU backend when asked to', async () => {
 });
 
 test('bad URL parameters fall back to defaults with a visible notice', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&steps=abc&sampler=nope&y=1e9&seed=7`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&steps=abc&sampler=nope&y=1e9&seed=7`);
   await waitForState(page, 'running');
   const notice = await page.textContent('#notice');
   assert.match(notice, /steps/);
@@ -53,7 +42,7 @@ test('bad URL parameters fall back to defaults with a visible notice', async () 
 });
 
 test('changing a control restarts the run and is written to the URL', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=4`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=4`);
   await waitForState(page, 'done');
   await page.selectOption('select[name=sampler]', 'ddim');
   await page.waitForFunction(() => location.search.includes('sampler=ddim'));
@@ -68,7 +57,7 @@ test('changing a control restarts the run and is written to the URL', async () =
 // Same settings, same seed, same points: both backends must compute the same field for every
 // method, including reconstruction guidance, which differentiates through the denoiser.
 test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=1`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=1`);
   await waitForState(page, 'done');
   const result = await page.evaluate(async () => {
     const wasm = await import('/pkg/diffusion_playground.js');
@@ -121,7 +110,7 @@ test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
 test('without WebGPU the page falls back to the CPU and says so', async () => {
   const plain = await launch({ webgpu: false });
   try {
-    const { page, errors } = await open(plain, `${server.url}/dist/?demo=lab2d&steps=3&batch=100`);
+    const { page, errors } = await open(plain, `${env.server.url}/dist/?demo=lab2d&steps=3&batch=100`);
     await waitForState(page, 'done');
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
     assert.match(await page.textContent('#notice'), /WebGPU/);
@@ -141,7 +130,7 @@ test('class and energy conditioning, the learned score, score arrows and the for
   ];
   for (const [query, panels, fetches] of runs) {
     const fetched = [];
-    const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=8&${query}`);
+    const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=8&${query}`);
     page.on('request', (r) => { const m = r.url().match(/weights\/(.+)$/); if (m) fetched.push(m[1]); });
     await waitForState(page, 'done');
     const ids = await page.evaluate(() => [...document.querySelectorAll('#panels canvas')].map((c) => c.id));
@@ -155,7 +144,7 @@ test('class and energy conditioning, the learned score, score arrows and the for
 });
 
 test('settings that cannot go together are mended: a class needs a labelled data set, the last pick wins', async () => {
-  const { page, errors } = await open(browser, `${server.url}/dist/?demo=lab2d&backend=cpu&steps=4&conditioning=class&model=learned`);
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=4&conditioning=class&model=learned`);
   await waitForState(page, 'done');
   assert.equal(await page.inputValue('select[name=preset]'), 'blobs');
   assert.equal(await page.inputValue('select[name=conditioning]'), 'class');

@@ -1,23 +1,12 @@
 // Bad input in the browser: damaged weight files give a clear message in the page, and nothing
 // panics inside wasm (a panic would surface as a RuntimeError "unreachable").
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launch, serve, waitForState } from './harness.mjs';
+import { ROOT, waitForState, sharedBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 test('truncated, wrong-architecture, random and empty weight files are refused with a message', async () => {
   const unet = await readFile(join(ROOT, 'www/weights/unet.bpk'));
@@ -31,11 +20,11 @@ test('truncated, wrong-architecture, random and empty weight files are refused w
     ['empty', Buffer.alloc(0), /unet\.bpk: not a weight file/],
   ];
   for (const [name, body, message] of corpus) {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.route('**/weights/unet.bpk', (route) => route.fulfill({ status: 200, body }));
-    await page.goto(`${server.url}/dist/?demo=sampling&backend=cpu&steps=2&batch=1`);
+    await page.goto(`${env.server.url}/dist/?demo=sampling&backend=cpu&steps=2&batch=1`);
     await page.waitForFunction(() => document.body.dataset.state === 'error');
     assert.match(await page.textContent('#notice'), message, name);
     assert.deepEqual(errors, [], `${name}: nothing thrown past the page`);
