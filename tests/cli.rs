@@ -219,3 +219,66 @@ fn a_run_killed_at_any_moment_resumes_from_an_intact_checkpoint() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Absurd values a user might type: refused before anything is loaded or allocated.
+#[test]
+fn absurd_eval_settings_are_refused_before_any_work() {
+    for (args, needle) in [
+        (
+            vec!["--frequency-ws", "1,1e6"],
+            "guidance scale 1000000 is out of range",
+        ),
+        (
+            vec!["--classifier-scales", "NaN"],
+            "guidance scale NaN is out of range",
+        ),
+        (vec!["--steps", "0"], "--steps positive"),
+        (vec!["--chunk", "1000000000"], "per chunk"),
+        (vec!["--samples", "10000000000"], "samples per setting"),
+        (vec!["--step-counts", "20,1000000"], "steps"),
+    ] {
+        let mut all = vec!["eval"];
+        all.extend(&args);
+        let out = diffusion(&all);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// A U-Net whose weights are NaN (a valid file): `eval` stops with a message naming the fault
+/// instead of writing tables of NaN.
+#[test]
+fn samples_that_turn_nan_stop_eval_with_a_message() {
+    let dir = scratch("nan");
+    let shipped = std::fs::read("www/weights/unet.bpk").unwrap();
+    // burnpack: magic, u16 version, u32 metadata length, metadata, then the tensor data; all
+    // ones is NaN in f16 and f32 at any alignment.
+    let data_start = 10 + u32::from_le_bytes(shipped[6..10].try_into().unwrap()) as usize;
+    let mut poisoned = shipped.clone();
+    poisoned[data_start..].fill(0xff);
+    let unet = dir.join("nan-unet.bpk");
+    std::fs::write(&unet, poisoned).unwrap();
+    let out = diffusion(&[
+        "eval",
+        "--unet",
+        unet.to_str().unwrap(),
+        "--samples",
+        "2",
+        "--steps",
+        "2",
+        "--chunk",
+        "2",
+        "--frequency-ws",
+        "1",
+        "--out",
+        dir.join("eval.json").to_str().unwrap(),
+        "--grid",
+        dir.join("grid.png").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("NaN or infinite at step 2"), "{err}");
+    assert!(!dir.join("eval.json").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

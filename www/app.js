@@ -23,7 +23,20 @@ const $ = (id) => document.getElementById(id);
 const notices = [];
 let runNotice = '';
 
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+// After each run: burn's device memory and the wasm heap, in the badge's tooltip and on
+// <body data-memory> as "in use,reserved,heap" bytes (the soak test watches it).
+function showMemory() {
+  const [inUse, reserved, heap] = page.backend.memory();
+  document.body.dataset.memory = `${inUse},${reserved},${heap}`;
+  $('backend-status').title = page.backend.name === 'webgpu'
+    ? `burn holds ${mb(inUse)} on the GPU (${mb(reserved)} reserved); wasm heap ${mb(heap)}`
+    : `wasm heap ${mb(heap)}`;
+}
+
 function setState(state) {
+  if (state === 'done' && page.backend && !page.panicked) showMemory();
   document.body.dataset.state = state;
 }
 
@@ -43,7 +56,7 @@ function status(message) {
   $('status').textContent = message;
 }
 
-const page = { demo: null, instance: null, settings: null, backendChoice: 'auto', backend: null, hide: [] };
+const page = { demo: null, instance: null, settings: null, backendChoice: 'auto', backend: null, hide: [], view: null, panicked: false };
 
 function showBackend() {
   const b = page.backend;
@@ -75,13 +88,14 @@ function url() {
 }
 
 async function restart() {
+  if (page.panicked) return;
   history.replaceState(null, '', url());
   runNotice = '';
   showNotices();
   try {
     await page.instance.restart(page.settings);
   } catch (e) {
-    fail(`Could not start: ${e.message ?? e}`);
+    stopped(e, 'Could not start');
   }
 }
 
@@ -89,6 +103,33 @@ function fail(message) {
   setState('error');
   runNotice = message;
   showNotices();
+}
+
+// A run ended by an error. A lost GPU moves the page to the CPU and starts again; a trap in
+// the wasm module (a Rust panic, which the `wasm-panic` handler has already named) leaves the
+// module unusable; anything else is shown, and Restart or a new setting tries again.
+async function stopped(e, what) {
+  if (page.panicked) return;
+  if (e?.name === 'DeviceLost') {
+    if (page.backend.name !== 'webgpu') return; // another read reported the same loss
+    page.view.runner.stop();
+    notice(`${e.message[0].toUpperCase()}${e.message.slice(1)}: running on the CPU instead.`);
+    page.backend = await Backend.create('cpu');
+    showBackend();
+    await restart();
+    return;
+  }
+  if (e instanceof WebAssembly.RuntimeError) {
+    panicked(`${e.message}`);
+    return;
+  }
+  fail(`${what}: ${e.message ?? e}`);
+}
+
+function panicked(message) {
+  if (page.panicked) return;
+  page.panicked = true;
+  fail(`The playground's wasm module hit a bug and stopped (${message}). Reload the page to go on, and please report it.`);
 }
 
 // A demo (the inpainting editor) changes settings itself.
@@ -113,6 +154,7 @@ function nav() {
 
 async function main() {
   setState('loading');
+  window.addEventListener('wasm-panic', (e) => panicked(e.detail));
   const query = new URLSearchParams(location.search);
   const demoId = query.get('demo') ?? DEMOS[0].id;
   page.demo = DEMOS.find((d) => d.id === demoId) ?? DEMOS[0];
@@ -152,11 +194,13 @@ async function main() {
     status,
     notice,
     fail,
+    stopped,
     setState,
     change,
     pauseLabel: (text) => { $('pause').textContent = text; },
   };
   view.runner = createRunner(view);
+  page.view = view;
   page.instance = page.demo.create(view);
 
   form.addEventListener('change', () => change(readForm(form, page.settings, page.demo.params)));

@@ -45,7 +45,7 @@ export function createRunner(view) {
     } catch (e) {
       if (gen !== generation) return;
       running = false;
-      view.fail(`Sampling stopped: ${e.message ?? e}`);
+      view.stopped(e, 'Sampling stopped');
       return;
     }
     if (gen === generation && lab.done) {
@@ -94,7 +94,7 @@ export function createRunner(view) {
       try {
         await advance(generation);
       } catch (e) {
-        view.fail(`Sampling stopped: ${e.message ?? e}`);
+        view.stopped(e, 'Sampling stopped');
       }
     },
   };

@@ -2,6 +2,7 @@ use super::{DeviceChoice, device, load_weight_file};
 use crate::denoiser::{Denoiser, WithLabel};
 use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, nearest_cosine};
 use crate::guidance::{ClassifierFree, ClassifierGuidance};
+use crate::lab::MAX_SCALE;
 use crate::native::files;
 use crate::native::mnist::{CLASSES, Digits, PIXELS, SIDE};
 use crate::native::picture::grid_png;
@@ -86,6 +87,10 @@ pub(super) struct Args {
     device: DeviceChoice,
 }
 
+const MAX_SAMPLES: usize = 100_000;
+const MAX_CHUNK: usize = 10_000;
+const MAX_STEPS: usize = 10_000;
+
 #[derive(Serialize)]
 struct Frequencies {
     w: f64,
@@ -140,6 +145,31 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         return Err(
             "--samples, --sweep-samples and --steps-samples must be at least 2, --chunk and --steps positive".into(),
         );
+    }
+    // Bounds that keep a typo from allocating the machine away or sampling for days.
+    if args.samples.max(args.sweep_samples).max(args.steps_samples) > MAX_SAMPLES
+        || args.chunk > MAX_CHUNK
+        || args
+            .steps
+            .max(args.step_counts.iter().copied().max().unwrap_or(0))
+            > MAX_STEPS
+    {
+        return Err(format!(
+            "at most {MAX_SAMPLES} samples per setting, {MAX_CHUNK} per chunk and {MAX_STEPS} steps"
+        ));
+    }
+    let scales = args
+        .frequency_ws
+        .iter()
+        .chain(&args.tradeoff_ws)
+        .chain(&args.classifier_scales);
+    if let Some(bad) = scales
+        .into_iter()
+        .find(|s| !(s.is_finite() && s.abs() <= MAX_SCALE))
+    {
+        return Err(format!(
+            "guidance scale {bad} is out of range: w and classifier scales lie in [-{MAX_SCALE}, {MAX_SCALE}]"
+        ));
     }
     if args.class >= CLASSES || args.step_counts.contains(&0) {
         return Err(format!(
@@ -229,7 +259,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             class: args.class,
             w,
         };
-        let samples = draw(&how, &guided, args.samples, args.seed, tick);
+        let samples = draw(&how, &guided, args.samples, args.seed, tick)?;
         let verdicts = judge.judge(samples.clone());
         let shown = samples.clone().slice([0..args.samples.min(10), 0..PIXELS]);
         grid.push(
@@ -267,7 +297,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             args.samples,
             args.seed,
             tick,
-        ),
+        )?,
     };
     let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
     let mut cosines = nearest_cosine(to_unit(conditional), to_unit(images(&train, &device)));
@@ -307,7 +337,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
                     label: Some(c),
                 })
             },
-        );
+        )?;
         steps.push(Quality {
             setting: n as f64,
             ..quality
@@ -329,7 +359,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             class: args.class,
             scale,
         };
-        let samples = draw(&how, &guided, args.sweep_samples, args.seed, tick);
+        let samples = draw(&how, &guided, args.sweep_samples, args.seed, tick)?;
         let verdicts = judge.judge(samples);
         classifier_guidance.push(Quality {
             setting: scale,
@@ -358,7 +388,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
                     w,
                 })
             },
-        );
+        )?;
         tradeoff.push(Quality {
             setting: w,
             ..quality
@@ -395,7 +425,7 @@ fn every_digit<'m>(
     seed: u64,
     tick: impl Fn() + Copy,
     make: impl Fn(usize) -> Box<dyn Denoiser + 'm>,
-) -> Quality {
+) -> Result<Quality, String> {
     let mut parts = Vec::new();
     let mut asked = Vec::new();
     for c in 0..CLASSES {
@@ -409,16 +439,16 @@ fn every_digit<'m>(
             n,
             seed + 1000 * (c as u64 + 1),
             tick,
-        ));
+        )?);
         asked.extend(std::iter::repeat_n(c, n));
     }
     let verdicts = judge.judge(Tensor::cat(parts, 0));
-    Quality {
+    Ok(Quality {
         setting: f64::NAN,
         hits: share(&verdicts.labels, |i| asked[i]),
         confidence: mean(&verdicts.confidence),
         frechet: frechet_distance(&FeatureStats::of(&verdicts.features), reference),
-    }
+    })
 }
 
 /// Share of `labels` equal to `want(i)`.

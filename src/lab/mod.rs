@@ -6,7 +6,9 @@ mod digits;
 mod functions;
 mod points;
 
-pub use digits::{DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
+pub use digits::{
+    DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig,
+};
 pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig};
 pub use points::{CONDITIONINGS, Frame, LEARNED, Lab2d, Lab2dConfig, methods};
 

@@ -89,7 +89,34 @@ pub fn check_settings(
     Ok(())
 }
 
+/// Whether a run went off the rails: NaN or infinite values end it with a message that says
+/// where, instead of drawing garbage (the page) or averaging it into a table (`eval`).
+pub fn check_finite(values: &[f32], step: usize) -> Result<(), String> {
+    let bad = values.iter().filter(|v| !v.is_finite()).count();
+    if bad == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "the samples became NaN or infinite at step {step} ({bad} of {} values), so the run \
+         stopped; extreme guidance or damaged weights do this",
+        values.len()
+    ))
+}
+
 /// -eps / sigma
 fn score(eps: Tensor<2>, sigma: f64) -> Tensor<2> {
     eps.div_scalar(-sigma)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_finite;
+
+    #[test]
+    fn non_finite_values_are_reported_with_their_step_and_count() {
+        assert!(check_finite(&[0.0, -1e30, 1e30], 3).is_ok());
+        let err = check_finite(&[0.0, f32::NAN, f32::INFINITY, 1.0], 7).unwrap_err();
+        assert!(err.contains("step 7") && err.contains("2 of 4"), "{err}");
+        assert!(check_finite(&[f32::NEG_INFINITY], 0).is_err());
+    }
 }

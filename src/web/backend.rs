@@ -1,5 +1,6 @@
 use super::js_error;
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
+use burn_std::ExecutionError;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -22,15 +23,49 @@ async fn webgpu() -> Result<Device, String> {
         return outcome;
     }
     let outcome = if has_navigator_gpu() {
-        Device::wgpu_options()
-            .init_async()
-            .await
-            .map_err(|e| format!("WebGPU could not start: {e}"))
+        Device::wgpu_options().init_async().await.map_err(|e| {
+            format!(
+                "WebGPU could not start: {}",
+                super::one_line(&e.to_string())
+            )
+        })
     } else {
         Err("this browser has no WebGPU (navigator.gpu is missing)".to_string())
     };
     WEBGPU.with(|w| *w.borrow_mut() = Some(outcome.clone()));
     outcome
+}
+
+/// Called when a read finds the WebGPU device lost: later `Backend.create` calls say so instead
+/// of handing out the dead device (burn keeps one device per page, so it cannot be made anew).
+pub(super) fn device_lost(reason: &str) -> JsValue {
+    // burn's reason wraps the browser's in "Caused by:" and "Backtrace:" lines.
+    let cause = reason.split("Backtrace:").next().unwrap_or(reason);
+    let cause = cause.rsplit("Caused by:").next().unwrap_or(cause);
+    let message = format!("the WebGPU device was lost ({})", super::one_line(cause));
+    WEBGPU.with(|w| *w.borrow_mut() = Some(Err(message.clone())));
+    let error = js_sys::Error::new(&message);
+    error.set_name("DeviceLost");
+    error.into()
+}
+
+/// Whether `device` was lost, asked after a read failed: wgpu learns of a loss through a
+/// callback that can run after the failed read, so this waits a moment and reads once more,
+/// which a lost device refuses as poisoned.
+pub(super) async fn lost_reason(device: &Device) -> Option<String> {
+    let pause = js_sys::Promise::new(&mut |resolve, _| {
+        let timer = web_sys::window().map(|window| {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100)
+        });
+        if !matches!(timer, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(pause).await.ok()?;
+    match Tensor::<1>::zeros([1], device).into_data_async().await {
+        Err(ExecutionError::DevicePoisoned { reason }) => Some(reason),
+        _ => None,
+    }
 }
 
 /// Where tensors live: the browser's WebGPU, or burn's CPU backend compiled to wasm.
@@ -86,5 +121,17 @@ impl Backend {
     #[wasm_bindgen(getter)]
     pub fn note(&self) -> String {
         self.note.clone()
+    }
+
+    /// Memory in bytes: `[in use, reserved]` by burn on this device (reserved includes pages
+    /// kept for reuse; both 0 where the backend keeps no pool, as on the CPU), then the wasm
+    /// module's linear memory, which holds the CPU backend's tensors and never shrinks.
+    pub fn memory(&self) -> Vec<f64> {
+        let (in_use, reserved) = self
+            .device
+            .memory_pool_usage()
+            .map_or((0, 0), |u| (u.bytes_in_use, u.bytes_reserved));
+        let pages = core::arch::wasm32::memory_size::<0>();
+        vec![in_use as f64, reserved as f64, (pages * 65536) as f64]
     }
 }

@@ -73,14 +73,14 @@ impl DigitModels {
 
     /// The clean classifier's probabilities, [n][10] flattened, for `pixels`: n images of 784
     /// values in [-1, 1] (clamped first, as samples are judged in `eval`).
-    pub async fn classify(&self, pixels: Vec<f32>) -> Result<Vec<f32>, JsError> {
+    pub async fn classify(&self, pixels: Vec<f32>) -> Result<Vec<f32>, JsValue> {
         let judge = self
             .judge
             .clone()
             .ok_or_else(|| js_error("the classifier's weights are not loaded yet"))?;
         let side = PIXELS;
         if pixels.is_empty() || !pixels.len().is_multiple_of(side) {
-            return Err(js_error(format!("images must be rows of {side} pixels")));
+            return Err(js_error(format!("images must be rows of {side} pixels")).into());
         }
         let n = pixels.len() / side;
         let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, side]), &self.device)
@@ -173,7 +173,8 @@ impl DigitFrame {
     }
 
     /// [run][x | x0_hat][batch][784] flattened.
-    pub async fn read(self) -> Result<Vec<f32>, JsError> {
-        super::read(self.0.pixels).await
+    pub async fn read(self) -> Result<Vec<f32>, JsValue> {
+        let step = self.0.moves.iter().copied().max().unwrap_or(0);
+        super::read_frame(self.0.pixels, step).await
     }
 }

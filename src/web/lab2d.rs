@@ -145,7 +145,7 @@ impl Frame {
 
     /// All points, [method][x | x0_hat][batch][2] flattened. Asynchronous: the browser may not
     /// block on the GPU.
-    pub async fn read(self) -> Result<Vec<f32>, JsError> {
-        super::read(self.points).await
+    pub async fn read(self) -> Result<Vec<f32>, JsValue> {
+        super::read_frame(self.points, self.index).await
     }
 }

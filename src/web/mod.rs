@@ -15,26 +15,68 @@ pub use lab2d::{Frame, Lab2d};
 pub use score_network::ScoreNetwork;
 
 use crate::network::{load_weights, weight_bytes};
+use crate::sampler;
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
+use burn_std::ExecutionError;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
 pub fn start() {
-    // A Rust panic then reaches the console with its message instead of "unreachable".
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        // The console gets the message and stack instead of a bare "unreachable"; the page gets
+        // a `wasm-panic` event, since the module may be unusable after a panic.
+        console_error_panic_hook::hook(info);
+        report_panic(&info.to_string());
+    }));
+}
+
+fn report_panic(message: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(message));
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::CustomEvent::new_with_event_init_dict("wasm-panic", &init),
+    ) {
+        let _ = window.dispatch_event(&event);
+    }
 }
 
 fn js_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
-/// A tensor's values, read back without blocking: the browser may not wait on the GPU.
-async fn read(tensor: Tensor<2>) -> Result<Vec<f32>, JsError> {
-    let data = tensor.into_data_async().await.map_err(js_error)?;
+/// A tensor's values, read back without blocking: the browser may not wait on the GPU. A lost
+/// WebGPU device gives an error named `DeviceLost`, so the page can move to the CPU.
+async fn read(tensor: Tensor<2>) -> Result<Vec<f32>, JsValue> {
+    let device = tensor.device();
+    let data = match tensor.into_data_async().await {
+        Ok(data) => data,
+        Err(ExecutionError::DevicePoisoned { reason }) => {
+            return Err(backend::device_lost(&reason));
+        }
+        Err(other) => {
+            return Err(match backend::lost_reason(&device).await {
+                Some(reason) => backend::device_lost(&reason),
+                None => js_error(one_line(other.reason())).into(),
+            });
+        }
+    };
     data.convert::<f32>()
         .try_into_vec::<f32>()
-        .map_err(|e| js_error(format!("unexpected tensor data: {e:?}")))
+        .map_err(|e| js_error(format!("unexpected tensor data: {e:?}")).into())
+}
+
+/// burn's and the browser's messages span lines; a page notice is one.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A frame of a run at `step`, refused when the run went NaN or infinite.
+async fn read_frame(tensor: Tensor<2>, step: usize) -> Result<Vec<f32>, JsValue> {
+    let values = read(tensor).await?;
+    sampler::check_finite(&values, step).map_err(js_error)?;
+    Ok(values)
 }
 
 /// Weights decoded on the CPU backend, where f16 records are cast to f32, then placed on
