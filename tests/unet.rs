@@ -3,7 +3,7 @@
 use burn::module::Module;
 use diffusion_playground::denoiser::ConditionalDenoiser;
 use diffusion_playground::native::mnist::{Digits, PIXELS};
-use diffusion_playground::network::{UNet, UNetConfig};
+use diffusion_playground::network::{ScoreMlpConfig, UNet, UNetConfig};
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::training::{DsmSettings, DsmTrainer};
@@ -84,3 +84,35 @@ fn dsm_training_on_mnist_lowers_the_loss() {
 }
 
 const STEPS: usize = 30;
+
+/// Classifier-free guidance asks for eps with and without the label in one forward pass over a
+/// doubled batch; the halves must be what two separate calls give.
+#[test]
+fn one_doubled_batch_gives_both_guidance_terms() {
+    let device = device();
+    let unet = seeded(2, &device);
+    let mlp = {
+        static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _guard = INIT.lock().unwrap();
+        device.seed(3);
+        ScoreMlpConfig::new(2).with_num_classes(3).init(&device)
+    };
+    let models: [(&dyn ConditionalDenoiser, usize); 2] = [(&unet, PIXELS), (&mlp, 2)];
+    for (model, dim) in models {
+        let x = Noise::new(4, Stream::Prior).normal(5, dim, &device);
+        let level = VpLinear::default().level(0.3);
+        let [conditional, unconditional] = model.eps_given_and_unconditional(x.clone(), &level, 1);
+        let separate = [
+            model.eps_given(x.clone(), &level, Some(1)),
+            model.eps_given(x, &level, None),
+        ];
+        for (batched, alone) in [conditional, unconditional].into_iter().zip(separate) {
+            assert_eq!(batched.dims(), [5, dim]);
+            let diff: f32 = (batched - alone).abs().max().into_scalar();
+            assert!(
+                diff < 1e-5,
+                "dim {dim}: the doubled batch differs by {diff}"
+            );
+        }
+    }
+}

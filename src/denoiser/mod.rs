@@ -30,6 +30,21 @@ pub trait ConditionalDenoiser {
     fn dim(&self) -> usize;
     fn num_classes(&self) -> usize;
     fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2>;
+
+    /// `[eps given label, eps given no label]`, as classifier-free guidance needs them. Networks
+    /// answer both in one forward pass over a doubled batch: half the kernel launches, which is
+    /// what a GPU step costs at the playground's batch sizes.
+    fn eps_given_and_unconditional(
+        &self,
+        x: Tensor<2>,
+        level: &NoiseLevel,
+        label: usize,
+    ) -> [Tensor<2>; 2] {
+        [
+            self.eps_given(x.clone(), level, Some(label)),
+            self.eps_given(x, level, None),
+        ]
+    }
 }
 
 /// Tweedie's denoised estimate, the "prediction of the final image".

@@ -20,11 +20,11 @@ impl Denoiser for ClassifierFree<'_> {
         if self.w == 0.0 {
             return self.model.eps_given(x, level, None);
         }
-        let conditional = self.model.eps_given(x.clone(), level, Some(self.class));
         if self.w == 1.0 {
-            return conditional;
+            return self.model.eps_given(x, level, Some(self.class));
         }
-        let unconditional = self.model.eps_given(x, level, None);
+        let [conditional, unconditional] =
+            self.model.eps_given_and_unconditional(x, level, self.class);
         unconditional.clone() + (conditional - unconditional).mul_scalar(self.w)
     }
 }

@@ -31,13 +31,8 @@ pub trait EpsNetwork: Module + Clone {
     fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2>;
 }
 
-/// eps at one time and one label for the whole batch, as samplers ask for it.
-fn eps_at<N: EpsNetwork>(
-    network: &N,
-    x: Tensor<2>,
-    level: &NoiseLevel,
-    label: Option<usize>,
-) -> Tensor<2> {
+/// The label index of `label` for `network`: its own, or the null label for `None`.
+fn label_index<N: EpsNetwork>(network: &N, label: Option<usize>) -> i64 {
     let null = network.num_classes();
     let index = label.map_or(null, |l| {
         assert!(
@@ -46,8 +41,44 @@ fn eps_at<N: EpsNetwork>(
         );
         l
     });
+    index as i64
+}
+
+/// eps at one time and one label for the whole batch, as samplers ask for it.
+fn eps_at<N: EpsNetwork>(
+    network: &N,
+    x: Tensor<2>,
+    level: &NoiseLevel,
+    label: Option<usize>,
+) -> Tensor<2> {
     let device = x.device();
     let [batch, _] = x.dims();
-    let labels = Tensor::from_data(TensorData::new(vec![index as i64; batch], [batch]), &device);
+    let index = label_index(network, label);
+    let labels = Tensor::from_data(TensorData::new(vec![index; batch], [batch]), &device);
     network.forward(x, Tensor::full([batch, 1], level.t, &device), labels)
+}
+
+/// `[eps given label, eps given no label]` from one forward pass over the batch twice.
+fn eps_pair_at<N: EpsNetwork>(
+    network: &N,
+    x: Tensor<2>,
+    level: &NoiseLevel,
+    label: usize,
+) -> [Tensor<2>; 2] {
+    let device = x.device();
+    let [batch, _] = x.dims();
+    let (given, null) = (
+        label_index(network, Some(label)),
+        label_index(network, None),
+    );
+    let labels: Vec<i64> = std::iter::repeat_n(given, batch)
+        .chain(std::iter::repeat_n(null, batch))
+        .collect();
+    let eps = network.forward(
+        Tensor::cat(vec![x.clone(), x], 0),
+        Tensor::full([2 * batch, 1], level.t, &device),
+        Tensor::from_data(TensorData::new(labels, [2 * batch]), &device),
+    );
+    let [conditional, unconditional] = eps.chunk(2, 0).try_into().expect("two halves");
+    [conditional, unconditional]
 }

@@ -1,4 +1,4 @@
-use super::{EpsNetwork, eps_at, time_embedding};
+use super::{EpsNetwork, eps_at, eps_pair_at, time_embedding};
 use crate::denoiser::ConditionalDenoiser;
 use crate::schedule::NoiseLevel;
 use burn::config::Config;
@@ -194,5 +194,14 @@ impl ConditionalDenoiser for UNet {
 
     fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2> {
         eps_at(self, x, level, label)
+    }
+
+    fn eps_given_and_unconditional(
+        &self,
+        x: Tensor<2>,
+        level: &NoiseLevel,
+        label: usize,
+    ) -> [Tensor<2>; 2] {
+        eps_pair_at(self, x, level, label)
     }
 }
