@@ -282,3 +282,45 @@ fn samples_that_turn_nan_stop_eval_with_a_message() {
     assert!(!dir.join("eval.json").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `export --weights` converts a shipped weight file (what the ONNX benchmark starts from):
+/// safetensors in f32 with PyTorch's names; models whose size only a checkpoint knows are refused.
+#[test]
+fn a_shipped_weight_file_exports_to_safetensors() {
+    let dir = scratch("export-weights");
+    let out = dir.join("unet.safetensors");
+    let done = diffusion(&[
+        "export",
+        "--weights",
+        "www/weights/unet.bpk",
+        "--model",
+        "unet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
+    assert_eq!(header["output.weight"]["dtype"], "F32");
+    assert_eq!(
+        header["output.weight"]["shape"],
+        serde_json::json!([1, 32, 3, 3])
+    );
+    let refused = diffusion(&[
+        "export",
+        "--weights",
+        "www/weights/mlp2d-blobs.bpk",
+        "--model",
+        "mlp2d",
+        "--out",
+        dir.join("mlp.safetensors").to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("export it with --checkpoint"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

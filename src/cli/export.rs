@@ -1,8 +1,9 @@
 use super::Model;
 use super::train::load_checkpoint;
 use crate::native::files;
-use crate::network::{UNetConfig, half_weight_bytes, load_weights, weight_bytes};
-use crate::training::Checkpoint;
+use crate::network::{
+    DigitClassifierConfig, UNetConfig, half_weight_bytes, load_weights, weight_bytes,
+};
 use burn::module::Module;
 use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
 use burn::tensor::Device;
@@ -10,8 +11,14 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub(super) struct Args {
-    #[arg(long)]
-    checkpoint: PathBuf,
+    #[arg(long, required_unless_present = "weights")]
+    checkpoint: Option<PathBuf>,
+    /// Convert a weight file instead (the site's `www/weights/unet.bpk`, say), of `--model`: the
+    /// U-Net or a classifier, whose architecture needs no checkpoint to describe it.
+    #[arg(long, conflicts_with = "checkpoint", requires = "model")]
+    weights: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    model: Option<Model>,
     /// The weight file to write; a name ending in `.safetensors` gives PyTorch's layout.
     #[arg(long)]
     out: PathBuf,
@@ -21,7 +28,6 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> Result<(), String> {
-    let (c, run) = load_checkpoint(&args.checkpoint)?;
     let device = Device::flex();
     let safetensors = args
         .out
@@ -33,21 +39,49 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         (false, true) => Format::Half,
         (false, false) => Format::Full,
     };
-    let bytes = match run.model {
-        Model::Unet => encode(UNetConfig::new().init(&device), &c, format)?,
-        Model::Mlp2d | Model::Mlp1d => encode(run.score_mlp(&device)?, &c, format)?,
-        Model::Classifier | Model::NoisyClassifier => {
-            encode(run.classifier().init(&device), &c, format)?
+    let (bytes, what) = match (&args.checkpoint, &args.weights, args.model) {
+        (Some(path), _, _) => {
+            let (c, run) = load_checkpoint(path)?;
+            let weights = &c.ema;
+            let bytes = match run.model {
+                Model::Unet => encode(UNetConfig::new().init(&device), weights, format),
+                Model::Mlp2d | Model::Mlp1d => encode(run.score_mlp(&device)?, weights, format),
+                Model::Classifier | Model::NoisyClassifier => {
+                    encode(run.classifier().init(&device), weights, format)
+                }
+            }
+            .map_err(|e| format!("the checkpoint's averaged weights: {e}"))?;
+            let what = format!(
+                "EMA weights of the {:?} after {} steps",
+                run.model, c.state.step
+            );
+            (bytes, what)
         }
+        (None, Some(path), Some(model)) => {
+            let weights =
+                files::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let classifier = DigitClassifierConfig::new()
+                .with_noise_conditioned(model == Model::NoisyClassifier);
+            let bytes = match model {
+                Model::Unet => encode(UNetConfig::new().init(&device), &weights, format),
+                Model::Classifier | Model::NoisyClassifier => {
+                    encode(classifier.init(&device), &weights, format)
+                }
+                Model::Mlp2d | Model::Mlp1d => Err(format!(
+                    "the {model:?}'s size comes from its checkpoint: export it with --checkpoint"
+                )),
+            }
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+            (bytes, format!("the {model:?} of {}", path.display()))
+        }
+        _ => return Err("give --checkpoint, or --weights with --model".into()),
     };
     files::write_atomic(&args.out, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     println!(
-        "wrote {} ({} bytes, EMA weights of the {:?} after {} steps)",
+        "wrote {} ({} bytes, {what})",
         args.out.display(),
-        bytes.len(),
-        run.model,
-        c.state.step
+        bytes.len()
     );
     Ok(())
 }
@@ -61,14 +95,9 @@ enum Format {
     Safetensors,
 }
 
-/// The EMA weights of `checkpoint` loaded into `template`, encoded in `format`.
-fn encode<M: Module>(
-    template: M,
-    checkpoint: &Checkpoint,
-    format: Format,
-) -> Result<Vec<u8>, String> {
-    let model = load_weights(template, &checkpoint.ema)
-        .map_err(|e| format!("the checkpoint's averaged weights: {e}"))?;
+/// `weights` (burn's record bytes) loaded into `template`, encoded in `format`.
+fn encode<M: Module>(template: M, weights: &[u8], format: Format) -> Result<Vec<u8>, String> {
+    let model = load_weights(template, weights)?;
     match format {
         Format::Full => return weight_bytes(&model),
         Format::Half => return half_weight_bytes(&model),

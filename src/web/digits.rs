@@ -1,6 +1,6 @@
 use super::{Backend, js_error, load_on};
 use crate::lab::{self, DigitLabConfig, KnownPixels};
-use crate::network::{DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
+use crate::network::{CLASSES, DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -88,6 +88,36 @@ impl DigitModels {
         let t = Tensor::<2>::zeros([n, 1], &self.device);
         let probabilities = activation::softmax(judge.forward(x, t), 1);
         super::read(probabilities).await
+    }
+
+    /// The U-Net's raw output for `pixels` (n images of 784 values), one time `t` and one
+    /// `label` (10 or more: none): eps, [n][784] flattened. One forward pass and one readback,
+    /// what a sampling step costs at least; the benchmarks time it against other runtimes.
+    pub async fn unet_eps(
+        &self,
+        pixels: Vec<f32>,
+        t: f64,
+        label: usize,
+    ) -> Result<Vec<f32>, JsValue> {
+        let unet = self
+            .unet
+            .clone()
+            .ok_or_else(|| js_error("the U-Net's weights are not loaded yet"))?;
+        if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
+            return Err(js_error(format!("images must be rows of {PIXELS} pixels")).into());
+        }
+        if !(0.0..=1.0).contains(&t) {
+            return Err(js_error("t must be between 0 and 1").into());
+        }
+        let n = pixels.len() / PIXELS;
+        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, PIXELS]), &self.device);
+        let labels = TensorData::new(vec![label.min(CLASSES) as i64; n], [n]);
+        let eps = unet.forward(
+            x,
+            Tensor::full([n, 1], t, &self.device),
+            Tensor::from_data(labels, &self.device),
+        );
+        super::read(eps).await
     }
 }
 
