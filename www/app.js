@@ -193,7 +193,6 @@ async function main() {
     backendName: () => page.backend.name,
     status,
     notice,
-    fail,
     stopped,
     setState,
     change,
