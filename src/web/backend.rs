@@ -9,6 +9,7 @@ thread_local! {
     static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
 }
 
+#[cfg(feature = "webgpu")]
 fn has_navigator_gpu() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
@@ -22,6 +23,11 @@ async fn webgpu() -> Result<Device, String> {
     if let Some(outcome) = WEBGPU.with(|w| w.borrow().clone()) {
         return outcome;
     }
+    #[cfg(not(feature = "webgpu"))]
+    let outcome = Err(
+        "this build of the playground has no WebGPU (built without the webgpu feature)".to_string(),
+    );
+    #[cfg(feature = "webgpu")]
     let outcome = if has_navigator_gpu() {
         Device::wgpu_options().init_async().await.map_err(|e| {
             format!(
