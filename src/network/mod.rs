@@ -19,6 +19,7 @@ pub const SIDE: usize = 28;
 pub const PIXELS: usize = SIDE * SIDE;
 pub const CLASSES: usize = 10;
 
+use crate::denoiser::ConditionalDenoiser;
 use crate::schedule::NoiseLevel;
 use burn::module::Module;
 use burn::tensor::{Int, Tensor, TensorData};
@@ -44,41 +45,44 @@ fn label_index<N: EpsNetwork>(network: &N, label: Option<usize>) -> i64 {
     index as i64
 }
 
-/// eps at one time and one label for the whole batch, as samplers ask for it.
-fn eps_at<N: EpsNetwork>(
-    network: &N,
-    x: Tensor<2>,
-    level: &NoiseLevel,
-    label: Option<usize>,
-) -> Tensor<2> {
-    let device = x.device();
-    let [batch, _] = x.dims();
-    let index = label_index(network, label);
-    let labels = Tensor::from_data(TensorData::new(vec![index; batch], [batch]), &device);
-    network.forward(x, Tensor::full([batch, 1], level.t, &device), labels)
-}
+/// Every eps network is a denoiser the samplers and guidance methods run: one time for the
+/// whole batch, as samplers ask for it.
+impl<N: EpsNetwork> ConditionalDenoiser for N {
+    fn dim(&self) -> usize {
+        EpsNetwork::dim(self)
+    }
 
-/// `[eps given label, eps given no label]` from one forward pass over the batch twice.
-fn eps_pair_at<N: EpsNetwork>(
-    network: &N,
-    x: Tensor<2>,
-    level: &NoiseLevel,
-    label: usize,
-) -> [Tensor<2>; 2] {
-    let device = x.device();
-    let [batch, _] = x.dims();
-    let (given, null) = (
-        label_index(network, Some(label)),
-        label_index(network, None),
-    );
-    let labels: Vec<i64> = std::iter::repeat_n(given, batch)
-        .chain(std::iter::repeat_n(null, batch))
-        .collect();
-    let eps = network.forward(
-        Tensor::cat(vec![x.clone(), x], 0),
-        Tensor::full([2 * batch, 1], level.t, &device),
-        Tensor::from_data(TensorData::new(labels, [2 * batch]), &device),
-    );
-    let [conditional, unconditional] = eps.chunk(2, 0).try_into().expect("two halves");
-    [conditional, unconditional]
+    fn num_classes(&self) -> usize {
+        EpsNetwork::num_classes(self)
+    }
+
+    fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2> {
+        let device = x.device();
+        let [batch, _] = x.dims();
+        let index = label_index(self, label);
+        let labels = Tensor::from_data(TensorData::new(vec![index; batch], [batch]), &device);
+        self.forward(x, Tensor::full([batch, 1], level.t, &device), labels)
+    }
+
+    /// One forward pass over the batch twice, labelled then unlabelled.
+    fn eps_given_and_unconditional(
+        &self,
+        x: Tensor<2>,
+        level: &NoiseLevel,
+        label: usize,
+    ) -> [Tensor<2>; 2] {
+        let device = x.device();
+        let [batch, _] = x.dims();
+        let (given, null) = (label_index(self, Some(label)), label_index(self, None));
+        let labels: Vec<i64> = std::iter::repeat_n(given, batch)
+            .chain(std::iter::repeat_n(null, batch))
+            .collect();
+        let eps = self.forward(
+            Tensor::cat(vec![x.clone(), x], 0),
+            Tensor::full([2 * batch, 1], level.t, &device),
+            Tensor::from_data(TensorData::new(labels, [2 * batch]), &device),
+        );
+        let [conditional, unconditional] = eps.chunk(2, 0).try_into().expect("two halves");
+        [conditional, unconditional]
+    }
 }

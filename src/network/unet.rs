@@ -1,6 +1,4 @@
-use super::{EpsNetwork, eps_at, eps_pair_at, time_embedding};
-use crate::denoiser::ConditionalDenoiser;
-use crate::schedule::NoiseLevel;
+use super::{EpsNetwork, time_embedding};
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -180,28 +178,5 @@ impl EpsNetwork for UNet {
 
     fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
         UNet::forward(self, x, t, labels)
-    }
-}
-
-impl ConditionalDenoiser for UNet {
-    fn dim(&self) -> usize {
-        self.side * self.side
-    }
-
-    fn num_classes(&self) -> usize {
-        self.num_classes
-    }
-
-    fn eps_given(&self, x: Tensor<2>, level: &NoiseLevel, label: Option<usize>) -> Tensor<2> {
-        eps_at(self, x, level, label)
-    }
-
-    fn eps_given_and_unconditional(
-        &self,
-        x: Tensor<2>,
-        level: &NoiseLevel,
-        label: usize,
-    ) -> [Tensor<2>; 2] {
-        eps_pair_at(self, x, level, label)
     }
 }

@@ -1,6 +1,8 @@
 use super::{Backend, js_error, load_on};
+use crate::denoiser::ConditionalDenoiser;
 use crate::lab::{self, DigitLabConfig, KnownPixels};
 use crate::network::{CLASSES, DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
+use crate::schedule::{Schedule, VpLinear};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -78,14 +80,8 @@ impl DigitModels {
             .judge
             .clone()
             .ok_or_else(|| js_error("the classifier's weights are not loaded yet"))?;
-        let side = PIXELS;
-        if pixels.is_empty() || !pixels.len().is_multiple_of(side) {
-            return Err(js_error(format!("images must be rows of {side} pixels")).into());
-        }
-        let n = pixels.len() / side;
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, side]), &self.device)
-            .clamp(-1.0, 1.0);
-        let t = Tensor::<2>::zeros([n, 1], &self.device);
+        let x = self.images(pixels)?.clamp(-1.0, 1.0);
+        let t = Tensor::<2>::zeros([x.dims()[0], 1], &self.device);
         let probabilities = activation::softmax(judge.forward(x, t), 1);
         super::read(probabilities).await
     }
@@ -103,21 +99,28 @@ impl DigitModels {
             .unet
             .clone()
             .ok_or_else(|| js_error("the U-Net's weights are not loaded yet"))?;
-        if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
-            return Err(js_error(format!("images must be rows of {PIXELS} pixels")).into());
-        }
         if !(0.0..=1.0).contains(&t) {
             return Err(js_error("t must be between 0 and 1").into());
         }
-        let n = pixels.len() / PIXELS;
-        let x = Tensor::<2>::from_data(TensorData::new(pixels, [n, PIXELS]), &self.device);
-        let labels = TensorData::new(vec![label.min(CLASSES) as i64; n], [n]);
-        let eps = unet.forward(
-            x,
-            Tensor::full([n, 1], t, &self.device),
-            Tensor::from_data(labels, &self.device),
-        );
+        let x = self.images(pixels)?;
+        // The network reads only the time of the level; the schedule is the one it learned.
+        let level = VpLinear::default().level(t);
+        let eps = unet.eps_given(x, &level, (label < CLASSES).then_some(label));
         super::read(eps).await
+    }
+}
+
+impl DigitModels {
+    /// `pixels` as n images of 784 values on the device, or why not.
+    fn images(&self, pixels: Vec<f32>) -> Result<Tensor<2>, JsError> {
+        if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
+            return Err(js_error(format!("images must be rows of {PIXELS} pixels")));
+        }
+        let n = pixels.len() / PIXELS;
+        Ok(Tensor::from_data(
+            TensorData::new(pixels, [n, PIXELS]),
+            &self.device,
+        ))
     }
 }
 
