@@ -11,9 +11,13 @@ import os from 'node:os';
 import { ROOT, launch, serve } from './harness.mjs';
 
 // SwiftShader runs either network 10 to 20 times slower than the CPU paths: fewer calls there.
+// The two runtimes take turns, round after round, and each reports its median round: V8 compiles
+// hot wasm functions again in the background for a while after instantiation, and on a 2-core
+// machine that compilation (or any other load) would otherwise land on whichever runtime was
+// being timed at that moment.
 const PLAN = {
-  cpu: { ort: 'wasm', batches: [1, 4, 16], warmup: 2, calls: 10 },
-  webgpu: { ort: 'webgpu', batches: [1, 4, 16], warmup: 1, calls: 3 },
+  cpu: { ort: 'wasm', batches: [1, 4, 16], warmup: 2, warmupMs: 4000, rounds: 7, calls: 3 },
+  webgpu: { ort: 'webgpu', batches: [1, 4, 16], warmup: 1, warmupMs: 0, rounds: 3, calls: 1 },
 };
 const ORT_VERSION = JSON.parse(await readFile(join(ROOT, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version;
 
@@ -40,8 +44,9 @@ try {
       for (let i = 0; i < calls; i += 1) await f();
       return (performance.now() - start) / calls;
     };
+    const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const out = [];
-    for (const [backendName, { ort: provider, batches, warmup, calls }] of Object.entries(plan)) {
+    for (const [backendName, { ort: provider, batches, warmup, warmupMs, rounds, calls }] of Object.entries(plan)) {
       const backend = await wasm.Backend.create(backendName);
       const models = new wasm.DigitModels(backend);
       models.load_unet(bytes);
@@ -58,9 +63,15 @@ try {
         const [a, b] = [await ours(), await theirs()];
         let diff = 0;
         for (let i = 0; i < a.length; i += 1) diff = Math.max(diff, Math.abs(a[i] - b[i]));
-        for (let i = 0; i < warmup; i += 1) await ours(), await theirs();
-        const oursMs = await time(calls, ours);
-        const theirsMs = await time(calls, theirs);
+        const end = performance.now() + warmupMs;
+        for (let i = 0; i < warmup || performance.now() < end; i += 1) await ours(), await theirs();
+        const oursRounds = [];
+        const theirRounds = [];
+        for (let r = 0; r < rounds; r += 1) {
+          oursRounds.push(await time(calls, ours));
+          theirRounds.push(await time(calls, theirs));
+        }
+        const [oursMs, theirsMs] = [median(oursRounds), median(theirRounds)];
         out.push({
           backend: backendName,
           onnxruntime_provider: provider,
@@ -68,6 +79,8 @@ try {
           ours_ms: Number(oursMs.toFixed(1)),
           onnxruntime_ms: Number(theirsMs.toFixed(1)),
           ours_over_onnxruntime: Number((oursMs / theirsMs).toFixed(2)),
+          ours_round_ms: oursRounds.map((x) => Number(x.toFixed(1))),
+          onnxruntime_round_ms: theirRounds.map((x) => Number(x.toFixed(1))),
           max_abs_eps_difference: diff,
         });
       }
@@ -81,7 +94,7 @@ try {
     if (!(r.max_abs_eps_difference < 1e-3)) throw new Error(`the two runtimes disagree: ${JSON.stringify(r)}`);
   }
   const result = {
-    what: 'MNIST U-Net: one forward pass (eps for a batch at one t and label) plus the readback, ms per call; ours = burn (flex in wasm on the CPU, WebGPU), onnxruntime-web on the same ONNX export of the same weights; ratio > 1: ours is slower',
+    what: 'MNIST U-Net: one forward pass (eps for a batch at one t and label) plus the readback, ms per call (median of rounds in which the two runtimes take turns); ours = burn (flex in wasm on the CPU, WebGPU), onnxruntime-web on the same ONNX export of the same weights; ratio > 1: ours is slower',
     command: 'scripts/bench-onnx.sh',
     date: new Date().toISOString(),
     machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
