@@ -183,8 +183,12 @@ async function main() {
   page.backendChoice = $('backend').value;
   nav();
 
+  // User Timing marks of the page's start, for devtools and tests/browser/bench-startup.mjs;
+  // main() runs once per page load, so each is set once.
   await init();
+  performance.mark('module initialised');
   await switchBackend(page.backendChoice);
+  performance.mark('backend ready');
 
   const view = {
     panels: $('panels'),

@@ -2,6 +2,12 @@
 // frame, with restart / pause / step. Restarting bumps a generation number so a frame still in
 // flight from the previous lab is dropped, not drawn.
 
+// A User Timing mark (for devtools and tests/browser/bench-startup.mjs) of the page's first
+// drawn frame, step or finished run: only the first per page load, not every restart's.
+function markFirst(name) {
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+}
+
 function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
@@ -33,6 +39,7 @@ export function createRunner(view) {
     const info = await show(frame, gen);
     if (!info) return;
     stepMs.push(performance.now() - start);
+    markFirst('first step drawn');
     view.status(`${info.text}, ${meanMs()} per step on ${view.backendName()}`);
   }
 
@@ -50,6 +57,7 @@ export function createRunner(view) {
     }
     if (gen === generation && lab.done) {
       running = false;
+      markFirst('run done');
       view.setState('done');
       view.status(`done: ${lastInfo.text}, ${meanMs()} per step on ${view.backendName()}`);
       view.pauseLabel('Pause');
@@ -69,6 +77,7 @@ export function createRunner(view) {
       describe = newDescribe;
       stepMs = [];
       if (!(await show(lab.frame(), gen))) return;
+      markFirst('first frame drawn');
       running = true;
       view.setState('running');
       view.pauseLabel('Pause');

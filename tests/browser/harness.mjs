@@ -3,11 +3,15 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+const gzipAsync = promisify(gzipCallback);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -20,16 +24,31 @@ const TYPES = {
 };
 
 // Serves the repository read-only on a free loopback port: the site is under /dist/, the
-// importable module under /pkg/.
-export async function serve() {
+// importable module under /pkg/. `mounts` serves URL prefixes from other directories (another
+// build of the module as /dist/pkg/); `gzip` serves gzip -9 to clients that accept it and lets
+// them cache for 10 minutes, as a static host does (GitHub Pages sends max-age=600).
+export async function serve({ mounts = {}, gzip = false } = {}) {
+  const compressed = new Map(); // file -> Promise<gzip bytes>, compressed once
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = normalize(join(ROOT, path));
-    if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
+    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
+    const base = prefix ? resolve(mounts[prefix]) : ROOT;
+    let file = normalize(join(base, prefix ? path.slice(prefix.length) : path));
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     if (path.endsWith('/')) file = join(file, 'index.html');
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      let body = await readFile(file);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip) {
+        headers['cache-control'] = 'max-age=600';
+        headers.vary = 'accept-encoding';
+        if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+          if (!compressed.has(file)) compressed.set(file, gzipAsync(body, { level: 9 }));
+          body = await compressed.get(file);
+          headers['content-encoding'] = 'gzip';
+        }
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
