@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Time from page load to the first drawn sample per build variant (tests/browser/bench-startup.mjs):
-# builds the site and, with scripts/bench-size.sh, the CPU-only module (target/size-variants/),
-# then loads the page in headless Chromium and writes bench/startup.json.
+# builds the site, which ships both builds of the module, then loads the page in headless Chromium
+# and writes bench/startup.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-tools.sh --browser
 scripts/build-web.sh
-scripts/bench-size.sh
 node tests/browser/bench-startup.mjs

@@ -3,9 +3,10 @@
 // which one runs. The same script serves index.html (every demo, with tabs) and embed.html (one
 // demo for an iframe, parts hideable with ?hide=). The page's state is mirrored on
 // <body data-state> for people and tests.
-import init, { Backend } from './pkg/diffusion_playground.js';
+import init, { Backend, webgpuProblem, withWebGpu } from './wasm.js';
 import { BACKENDS, buildForm, readForm, readQuery, setForm, writeQuery } from './controls.js';
 import { createRunner } from './runner.js';
+import { prefetch } from './models.js';
 import sampling from './demos/sampling.js';
 import inpainting from './demos/inpainting.js';
 import cfg from './demos/cfg.js';
@@ -67,6 +68,13 @@ function showBackend() {
 
 async function switchBackend(choice) {
   page.backendChoice = choice;
+  if (choice !== 'cpu' && webgpuProblem) {
+    // www/wasm.js found WebGPU unusable and loaded the CPU-only build.
+    notice(`${webgpuProblem}; running on the CPU instead.`);
+    page.backend = await Backend.create('cpu');
+    showBackend();
+    return;
+  }
   try {
     page.backend = await Backend.create(choice);
     if (page.backend.note) notice(page.backend.note);
@@ -183,6 +191,7 @@ async function main() {
   page.backendChoice = $('backend').value;
   nav();
 
+  prefetch(page.demo.networks ?? []);
   // User Timing marks of the page's start, for devtools and tests/browser/bench-startup.mjs;
   // main() runs once per page load, so each is set once.
   await init();
@@ -212,6 +221,13 @@ async function main() {
     if (out) out.textContent = e.target.value;
   });
   $('backend').addEventListener('change', async (e) => {
+    if (e.target.value !== 'cpu' && !withWebGpu && !webgpuProblem) {
+      // This page loaded the CPU-only build (www/wasm.js): the one with WebGPU comes with a
+      // reload into the same state.
+      page.backendChoice = e.target.value;
+      location.assign(url());
+      return;
+    }
     view.runner.stop();
     await switchBackend(e.target.value);
     restart();

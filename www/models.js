@@ -1,7 +1,7 @@
 // Weight files, fetched once per page with a progress bar, and the MNIST networks built from
 // them on the active backend. A demo asks only for the networks it needs, so the sampling demo
 // draws its first frame as soon as the U-Net has arrived.
-import { DigitModels } from './pkg/diffusion_playground.js';
+import { DigitModels } from './wasm.js';
 
 const downloads = new Map(); // file name -> Promise<Uint8Array>
 const progress = new Map(); // file name -> { loaded, total }
@@ -63,6 +63,12 @@ const NETWORKS = {
   guide: { file: 'noisy-classifier.bpk', load: 'load_guide', has: 'has_guide' },
   judge: { file: 'classifier.bpk', load: 'load_judge', has: 'has_judge' },
 };
+
+// Starts the downloads of `needs` (names of NETWORKS) before anyone asks for the networks: the
+// page calls it for its demo while the wasm module is still on its way.
+export function prefetch(needs) {
+  for (const need of needs) weights(NETWORKS[need].file);
+}
 
 let current = null; // { backend, models, loading: Map }
 

@@ -9,7 +9,6 @@ thread_local! {
     static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
 }
 
-#[cfg(feature = "webgpu")]
 fn has_navigator_gpu() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
@@ -23,23 +22,30 @@ async fn webgpu() -> Result<Device, String> {
     if let Some(outcome) = WEBGPU.with(|w| w.borrow().clone()) {
         return outcome;
     }
-    #[cfg(not(feature = "webgpu"))]
-    let outcome = Err(
-        "this build of the playground has no WebGPU (built without the webgpu feature)".to_string(),
-    );
-    #[cfg(feature = "webgpu")]
+    // The browser is asked first in both builds: the site loads the CPU-only build where
+    // navigator.gpu is missing, and that is what the page should say.
     let outcome = if has_navigator_gpu() {
-        Device::wgpu_options().init_async().await.map_err(|e| {
-            format!(
-                "WebGPU could not start: {}",
-                super::one_line(&e.to_string())
-            )
-        })
+        start_webgpu().await
     } else {
         Err("this browser has no WebGPU (navigator.gpu is missing)".to_string())
     };
     WEBGPU.with(|w| *w.borrow_mut() = Some(outcome.clone()));
     outcome
+}
+
+#[cfg(feature = "webgpu")]
+async fn start_webgpu() -> Result<Device, String> {
+    Device::wgpu_options().init_async().await.map_err(|e| {
+        format!(
+            "WebGPU could not start: {}",
+            super::one_line(&e.to_string())
+        )
+    })
+}
+
+#[cfg(not(feature = "webgpu"))]
+async fn start_webgpu() -> Result<Device, String> {
+    Err("this build of the playground has no WebGPU (built without the webgpu feature)".to_string())
 }
 
 /// Called when a read finds the WebGPU device lost: later `Backend.create` calls say so instead

@@ -18,11 +18,14 @@ const LOADS = 3;
 // Runs of 2 steps, not the default 50: on SwiftShader a step of the U-Net takes seconds (the
 // first one over ten), and 50 would spend minutes per load after the figures that matter here.
 const STEPS = 2;
+// The site loads pkg-cpu/ (the CPU-only build) where WebGPU will not be used (www/wasm.js); the
+// last variant serves pkg/ in its place, as the site did before it had two builds, for a
+// same-run comparison.
 const VARIANTS = [
-  { name: 'webgpu build, WebGPU backend', backend: 'webgpu', query: '' },
-  { name: 'webgpu build, CPU backend', backend: 'cpu', query: '&backend=cpu' },
-  // Built by scripts/bench-size.sh without the `webgpu` feature: 'auto' falls back to the CPU.
-  { name: 'cpu-only build', backend: 'cpu', query: '', pkg: 'target/size-variants/cpu-only' },
+  { name: 'WebGPU (pkg/)', backend: 'webgpu', query: '' },
+  { name: 'CPU asked for (pkg-cpu/)', backend: 'cpu', query: '&backend=cpu' },
+  { name: 'no WebGPU adapter (pkg-cpu/)', backend: 'cpu', query: '', browser: 'plain' },
+  { name: 'CPU asked for, pkg/ in place', backend: 'cpu', query: '&backend=cpu', mounts: { '/dist/pkg-cpu/': 'dist/pkg' } },
 ];
 // Throughputs in bytes per second.
 const NETWORKS = [
@@ -105,12 +108,15 @@ function row(variant, network, demo, url, cache, samples) {
 }
 
 const startedAt = Date.now();
-const servers = await Promise.all(VARIANTS.map((v) => serve({ gzip: true, mounts: v.pkg ? { '/dist/pkg/': join(ROOT, v.pkg) } : {} })));
-const browser = await launch({ webgpu: true });
+const servers = await Promise.all(VARIANTS.map((v) => serve({
+  gzip: true,
+  mounts: Object.fromEntries(Object.entries(v.mounts ?? {}).map(([url, dir]) => [url, join(ROOT, dir)])),
+})));
+const browsers = { webgpu: await launch({ webgpu: true }), plain: await launch({ webgpu: false }) };
 try {
   // Compress the large files once before timing anything: a static host serves them ready.
   for (const server of servers) {
-    for (const file of ['pkg/diffusion_playground_bg.wasm', 'pkg/diffusion_playground.js', 'weights/unet.bpk']) {
+    for (const file of ['pkg/diffusion_playground_bg.wasm', 'pkg-cpu/diffusion_playground_bg.wasm', 'weights/unet.bpk']) {
       await (await fetch(`${server.url}/dist/${file}`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
     }
   }
@@ -121,7 +127,7 @@ try {
   for (let i = 0; i < LOADS; i += 1) {
     for (const p of plan) {
       const reload = i === LOADS - 1 && !p.network.conditions;
-      const { cold, warm } = await load(browser, p.url, p.network, p.demo, reload);
+      const { cold, warm } = await load(browsers[p.variant.browser ?? 'webgpu'], p.url, p.network, p.demo, reload);
       if (cold.backend !== p.variant.backend) throw new Error(`${p.variant.name} ran on ${cold.backend}: ${cold.notice}`);
       p.cold.push(cold);
       if (warm) p.warm.push(warm);
@@ -139,7 +145,7 @@ try {
     command: 'scripts/bench-startup.sh',
     date: new Date().toISOString(),
     machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    browser: `headless Chromium ${browser.version()}, WebGPU on SwiftShader`,
+    browser: `headless Chromium ${browsers.webgpu.version()}, WebGPU on SwiftShader (the no-adapter variant: launched without it)`,
     seconds,
     rows,
   };
@@ -152,6 +158,6 @@ try {
   }
   console.log(`written to bench/startup.json (${seconds} s)`);
 } finally {
-  await browser.close();
+  await Promise.all(Object.values(browsers).map((b) => b.close()));
   await Promise.all(servers.map((server) => server.close()));
 }

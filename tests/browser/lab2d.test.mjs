@@ -6,23 +6,38 @@ import { launch, open, waitForState, screenshot, sharedBrowser } from './harness
 
 const env = sharedBrowser();
 
+// Which build of the module the page fetched (www/wasm.js picks one): 'pkg' or 'pkg-cpu'.
+const modulesFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .map((r) => /\/(pkg(?:-cpu)?)\/diffusion_playground_bg\.wasm$/.exec(r.name)?.[1]).filter(Boolean));
+
 test('the page samples on WebGPU with no console error', async () => {
   const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&steps=6&batch=100`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
   assert.match(await page.textContent('#status'), /done: step 6 \/ 6/);
   assert.match(await page.textContent('#backend-status'), /WebGPU/);
+  assert.deepEqual(await modulesFetched(page), ['pkg']);
   await screenshot(page, 'lab2d-webgpu.png');
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('the page samples on the CPU backend when asked to', async () => {
+test('the page samples on the CPU backend when asked to, with the CPU-only module, and reloads into WebGPU', async () => {
   const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=6&sampler=ode-heun`);
   await waitForState(page, 'done');
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
   assert.match(await page.textContent('#backend-status'), /CPU/);
+  assert.deepEqual(await modulesFetched(page), ['pkg-cpu']);
   await screenshot(page, 'lab2d-cpu.png');
+  // The CPU-only module has no WebGPU: asking for it reloads the page, settings kept, with the other.
+  await page.selectOption('#backend', 'webgpu');
+  await page.waitForURL(/backend=webgpu/);
+  await waitForState(page, 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+  assert.deepEqual(await modulesFetched(page), ['pkg']);
+  assert.match(page.url(), /steps=6/);
+  assert.match(page.url(), /sampler=ode-heun/);
+  assert.equal(await page.textContent('#notice'), '');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -107,7 +122,7 @@ test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
   await page.close();
 });
 
-test('without WebGPU the page falls back to the CPU and says so', async () => {
+test('without a WebGPU adapter the page loads the CPU-only module and says why', async () => {
   const plain = await launch({ webgpu: false });
   try {
     const { page, errors } = await open(plain, `${env.server.url}/dist/?demo=lab2d&steps=3&batch=100`);
@@ -115,6 +130,7 @@ test('without WebGPU the page falls back to the CPU and says so', async () => {
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
     assert.match(await page.textContent('#notice'), /WebGPU/);
     assert.match(await page.textContent('#notice'), /CPU/);
+    assert.deepEqual(await modulesFetched(page), ['pkg-cpu']);
     await screenshot(page, 'lab2d-no-webgpu.png');
     assert.deepEqual(errors, []);
   } finally {

@@ -50,14 +50,16 @@ async function watchPanics(page) {
 const panics = (page) => page.evaluate(() => window.__panics);
 
 test('a WebGPU adapter that fails, or a device that is refused: the page runs on the CPU and says why', async () => {
+  // Without an adapter the page loads the CPU-only module (www/wasm.js asks the browser first);
+  // a refused device is found only when burn asks for one, in the module with WebGPU.
   const faults = {
-    'no adapter': () => { navigator.gpu.requestAdapter = async () => null; },
-    'adapter throws': () => { navigator.gpu.requestAdapter = async () => { throw new Error('adapter exploded'); }; },
-    'device refused': () => {
+    'no adapter': [() => { navigator.gpu.requestAdapter = async () => null; }, 'pkg-cpu'],
+    'adapter throws': [() => { navigator.gpu.requestAdapter = async () => { throw new Error('adapter exploded'); }; }, 'pkg-cpu'],
+    'device refused': [() => {
       GPUAdapter.prototype.requestDevice = async () => { throw new DOMException('no device for you', 'OperationError'); };
-    },
+    }, 'pkg'],
   };
-  for (const [name, fault] of Object.entries(faults)) {
+  for (const [name, [fault, module]] of Object.entries(faults)) {
     const page = await env.browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -67,6 +69,9 @@ test('a WebGPU adapter that fails, or a device that is refused: the page runs on
     await waitForState(page, 'done');
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu', name);
     assert.match(await page.textContent('#notice'), /WebGPU could not start: .*; running on the CPU instead/, name);
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((r) => r.name.endsWith('_bg.wasm')).map((r) => r.name.split('/').at(-2)));
+    assert.deepEqual(fetched, [module], name);
     assert.deepEqual(errors, [], name);
     assert.deepEqual(await panics(page), [], name);
     await page.close();

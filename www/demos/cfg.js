@@ -19,6 +19,8 @@ export default {
     w = 1 is the plain conditional model, larger w pushes harder towards what the class adds, and
     negative w pushes away from it.`,
   params,
+  // What its first run loads, fetched while the wasm module compiles.
+  networks: ['unet'],
   create(view) {
     const { formula, histogram: hist } = guidancePanel(view);
     return {

@@ -11,6 +11,9 @@ const params = [
   seedRow(),
 ];
 
+// The U-Net and the noisy classifier that guides it.
+const NEEDS = ['unet', 'guide'];
+
 export default {
   id: 'classifier',
   title: 'Classifier guidance',
@@ -19,6 +22,8 @@ export default {
     sampling towards c. Scale 0 is unconditional; large scales make digits the classifier is sure
     of, not necessarily good ones.`,
   params,
+  // What its first run loads, fetched while the wasm module compiles.
+  networks: NEEDS,
   create(view) {
     const { formula, histogram: hist } = guidancePanel(view);
     return {
@@ -35,7 +40,7 @@ export default {
           batch: Number(s.batch),
           runs: [run],
           captions: [`towards ${s.label}, scale ${s.scale}, ${samplerCaption(run)}`],
-          needs: ['unet', 'guide'],
+          needs: NEEDS,
           histogram: { ...hist, target: Number(s.label) },
         });
       },

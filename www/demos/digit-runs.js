@@ -1,7 +1,7 @@
 // What the MNIST demos share: a DigitLab of one to four runs from the same noise, a figure per
 // run showing x_t beside the prediction x̂_0, and optionally the clean classifier's verdict on
 // the predictions as a live histogram.
-import { DigitLab } from '../pkg/diffusion_playground.js';
+import { DigitLab } from '../wasm.js';
 import { digitModels } from '../models.js';
 import { PIXELS, countVerdicts, drawDigits, drawHistogram } from '../digits-draw.js';
 

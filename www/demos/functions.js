@@ -1,7 +1,7 @@
 // Seed 000's "Functions": click points, and diffusion over functions (32 values on a grid, a
 // network trained on GP draws, or the GP's own exact score) conditioned on them three ways from
 // the same noise, each panel over the exact GP posterior mean and ±2 sd band.
-import { FunctionLab, ScoreNetwork } from '../pkg/diffusion_playground.js';
+import { FunctionLab, ScoreNetwork } from '../wasm.js';
 import { samplerRows, seedRow } from '../controls.js';
 import { weights } from '../models.js';
 

@@ -84,6 +84,8 @@ export default {
     up in noise now and then so the two parts can agree; <b>reconstruction guidance</b> adds the
     gradient of how well x̂<sub>0</sub> matches the known pixels to the score. Hidden pixels are tinted red.`,
   params,
+  // What its first run loads, fetched while the wasm module compiles.
+  networks: ['unet'],
   // Picking a digit or a preset mask replaces what was painted.
   adjust(previous, next) {
     const s = { ...next };

@@ -4,7 +4,7 @@
 // class conditional, classifier-free guidance, classifier guidance) or an energy tilt (exact
 // tilted mixture, energy guidance). The base model is the closed form or the score network
 // trained on the data; the score field can be drawn as arrows, and the forward process shown.
-import { Lab2d, ScoreNetwork } from '../pkg/diffusion_playground.js';
+import { Lab2d, ScoreNetwork } from '../wasm.js';
 import { samplerRows, seedRow } from '../controls.js';
 import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
 import { weights } from '../models.js';

@@ -31,6 +31,8 @@ export default {
     final image at that step. Side by side, runs start from the same noise and see the same random
     draws, so only the setting differs.`,
   params,
+  // What its first run loads, fetched while the wasm module compiles.
+  networks: ['unet'],
   create(view) {
     return {
       async restart(s) {
