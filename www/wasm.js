@@ -1,7 +1,7 @@
-// The site ships its module twice: pkg/ with WebGPU and the CPU backend (3.1 MB gzip) and pkg-cpu/
-// with the CPU backend alone (0.6 MB gzip, scripts/build-wasm.sh). A page that will not use WebGPU
+// The site ships its module twice: pkg/ with WebGPU and the CPU backend (3.8 MB gzip) and pkg-cpu/
+// with the CPU backend alone (0.75 MB gzip, scripts/build-wasm.sh). A page that will not use WebGPU
 // (the URL asks for the CPU, the browser has no WebGPU or offers no adapter) loads the small one,
-// and its first step is drawn about twice as soon (scripts/bench-startup.sh). Every page script
+// and draws its first step 1.5 to 2.3 times as soon (scripts/bench-startup.sh). Every page script
 // imports the module from here; the wasm download starts as this file runs.
 
 async function webgpuMissing() {
