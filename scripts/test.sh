@@ -8,7 +8,6 @@ scripts/ensure-tools.sh --browser
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --features webgpu --quiet -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 scripts/fetch-mnist.sh
 cargo test
 
