@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the importable ES module into pkg/ and the site, which loads it, into dist/.
+# Builds the importable ES modules into pkg/ (with WebGPU) and pkg-cpu/ (without) and the site,
+# which loads one of them, into dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-tools.sh
