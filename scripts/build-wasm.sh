@@ -5,7 +5,7 @@
 # trunk runs this before every build; it can also run alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wasm=target/wasm32-unknown-unknown/wasm-release/diffusion_playground.wasm
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/diffusion_playground.wasm
 for variant in pkg pkg-cpu; do
   features=()
   if [ "$variant" = pkg ]; then features=(--features webgpu); fi

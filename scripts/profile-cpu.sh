@@ -8,5 +8,5 @@ scripts/ensure-tools.sh --browser
 scripts/build-web.sh
 cargo build --quiet --profile wasm-release --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --out-dir target/profile-cpu \
-  target/wasm32-unknown-unknown/wasm-release/diffusion_playground.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/diffusion_playground.wasm"
 node tests/browser/profile-cpu.mjs
