@@ -68,14 +68,9 @@ function showBackend() {
 
 async function switchBackend(choice) {
   page.backendChoice = choice;
-  if (choice !== 'cpu' && webgpuProblem) {
-    // www/wasm.js found WebGPU unusable and loaded the CPU-only build.
-    notice(`${webgpuProblem}; running on the CPU instead.`);
-    page.backend = await Backend.create('cpu');
-    showBackend();
-    return;
-  }
   try {
+    // www/wasm.js found WebGPU unusable and loaded the CPU-only build: fall back as from a failure.
+    if (choice !== 'cpu' && webgpuProblem) throw new Error(webgpuProblem);
     page.backend = await Backend.create(choice);
     if (page.backend.note) notice(page.backend.note);
   } catch (e) {
