@@ -7,8 +7,7 @@
 //   node tests/browser/bench-ab.mjs target/before-pkg target/after-pkg bench/ab-<change>.json
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, serve } from './harness.mjs';
+import { ROOT, launch, serve, machine } from './harness.mjs';
 
 const [dirA, dirB, out] = process.argv.slice(2);
 if (!out) throw new Error('usage: node tests/browser/bench-ab.mjs <module folder A> <module folder B> <results.json>');
@@ -83,7 +82,7 @@ try {
     what: 'two builds of the module in one page, ms per call (median of rounds in which they take turns); b_over_a < 1: B is faster',
     command: `node tests/browser/bench-ab.mjs ${dirA} ${dirB} ${out}`,
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${browser.version()}, WebGPU on SwiftShader`,
     a: dirA,
     b: dirB,

@@ -8,8 +8,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, open, serve, waitForState } from './harness.mjs';
+import { ROOT, launch, open, serve, waitForState, machine } from './harness.mjs';
 
 // SwiftShader runs the U-Net about 20 times slower than the CPU backend: fewer steps there.
 // Before the CPU is timed the module runs for warmupMs: V8 optimises its hot functions in the
@@ -77,7 +76,7 @@ try {
     what: 'MNIST U-Net sampling: one Euler–Maruyama step (CFG: two U-Net calls) plus one readback',
     command: 'scripts/bench-browser.sh',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${browser.version()}, WebGPU on SwiftShader`,
     page: {
       url: `?demo=sampling&backend=cpu&batch=4&steps=${PAGE_STEPS}`,

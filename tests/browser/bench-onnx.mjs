@@ -7,8 +7,7 @@
 //   scripts/bench-onnx.sh
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, serve } from './harness.mjs';
+import { ROOT, launch, serve, machine } from './harness.mjs';
 
 // SwiftShader runs either network 10 to 20 times slower than the CPU paths: fewer calls there.
 // The two runtimes take turns, round after round, and each reports its median round: V8 compiles
@@ -97,7 +96,7 @@ try {
     what: 'MNIST U-Net: one forward pass (eps for a batch at one t and label) plus the readback, ms per call (median of rounds in which the two runtimes take turns); ours = burn (flex in wasm on the CPU, WebGPU), onnxruntime-web on the same ONNX export of the same weights; ratio > 1: ours is slower',
     command: 'scripts/bench-onnx.sh',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${browser.version()}, WebGPU on SwiftShader`,
     onnxruntime_web: ORT_VERSION,
     rows,

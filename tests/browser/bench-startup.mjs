@@ -11,8 +11,7 @@
 //   scripts/bench-startup.sh
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, serve, waitForState } from './harness.mjs';
+import { ROOT, launch, serve, waitForState, machine } from './harness.mjs';
 
 const LOADS = 3;
 // Runs of 2 steps, not the default 50: on SwiftShader a step of the U-Net takes seconds (the
@@ -144,7 +143,7 @@ try {
     what: `time from navigation to the page's User Timing marks, ms, per build variant: wasm request start and response end (resource timing), module initialised, backend ready, weights response end, first frame drawn (the starting noise), first step drawn, run done (${STEPS} steps); median of ${LOADS} loads each in a fresh browser context (cold caches), and one warm reload in the same context; the site served gzip -9 with max-age=600; transfer_bytes: the page's and its resources' transferSize; network throttled by CDP Network.emulateNetworkConditions`,
     command: 'scripts/bench-startup.sh',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${browsers.webgpu.version()}, WebGPU on SwiftShader (the no-adapter variant: launched without it)`,
     seconds,
     rows,

@@ -6,8 +6,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, open, serve, waitForState } from './harness.mjs';
+import { ROOT, launch, open, serve, waitForState, machine } from './harness.mjs';
 
 const BATCHES = [100, 500, 2000];
 const WARMUP = 3;
@@ -54,7 +53,7 @@ try {
     what: '2D lab, one step of all four runs (unconditional, exact, replacement, reconstruction guidance) plus one readback',
     command: 'scripts/bench-browser.sh',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${chromiumVersion}, WebGPU on SwiftShader`,
     warmup_steps: WARMUP,
     timed_steps: STEPS,

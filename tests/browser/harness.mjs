@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { after, before } from 'node:test';
@@ -90,6 +91,18 @@ export async function open(browser, url) {
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(url);
   return { page, errors };
+}
+
+// Which builds of the module the page fetched (www/wasm.js picks one): 'pkg' or 'pkg-cpu'.
+export function modulesFetched(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => /\/(pkg(?:-cpu)?)\/diffusion_playground_bg\.wasm$/.exec(r.name)?.[1]).filter(Boolean));
+}
+
+// The machine a benchmark ran on, for its results file.
+export function machine() {
+  const cpus = os.cpus();
+  return `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 }
 
 export async function waitForState(page, state, timeout = 180_000) {

@@ -2,13 +2,9 @@
 // fallback between them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
+import { launch, modulesFetched, open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
 
 const env = sharedBrowser();
-
-// Which build of the module the page fetched (www/wasm.js picks one): 'pkg' or 'pkg-cpu'.
-const modulesFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
-  .map((r) => /\/(pkg(?:-cpu)?)\/diffusion_playground_bg\.wasm$/.exec(r.name)?.[1]).filter(Boolean));
 
 test('the page samples on WebGPU with no console error', async () => {
   const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&steps=6&batch=100`);

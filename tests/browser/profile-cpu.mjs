@@ -6,8 +6,7 @@
 //   scripts/profile-cpu.sh
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import os from 'node:os';
-import { ROOT, launch, serve } from './harness.mjs';
+import { ROOT, launch, serve, machine } from './harness.mjs';
 
 const PLAN = [{ batch: 1, calls: 40 }, { batch: 16, calls: 6 }];
 // Enough time for V8 to finish optimising the module's hot functions before sampling starts.
@@ -86,7 +85,7 @@ try {
     what: 'MNIST U-Net forward plus readback on the browser CPU path (burn flex, wasm simd128, CPU-only module with function names), V8 CPU profiler samples every 100 us sorted by the burn flex operation they fall in',
     command: 'scripts/profile-cpu.sh',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     browser: `headless Chromium ${browser.version()}`,
     rows,
   };

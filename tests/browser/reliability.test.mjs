@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
+import { ROOT, modulesFetched, open, waitForState, screenshot, sharedBrowser } from './harness.mjs';
 
 const env = sharedBrowser();
 
@@ -69,9 +69,7 @@ test('a WebGPU adapter that fails, or a device that is refused: the page runs on
     await waitForState(page, 'done');
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu', name);
     assert.match(await page.textContent('#notice'), /WebGPU could not start: .*; running on the CPU instead/, name);
-    const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((r) => r.name.endsWith('_bg.wasm')).map((r) => r.name.split('/').at(-2)));
-    assert.deepEqual(fetched, [module], name);
+    assert.deepEqual(await modulesFetched(page), [module], name);
     assert.deepEqual(errors, [], name);
     assert.deepEqual(await panics(page), [], name);
     await page.close();
