@@ -130,6 +130,8 @@ test('samples that turn NaN stop the run with a message, and the page stays usab
     assert.match(await page.textContent('#notice'), /Sampling stopped: the samples became NaN or infinite at step 1 \(\d+ of \d+ values\)/, backend);
     // The page stays usable: the exact score samples to the end.
     await page.selectOption('select[name=model]', 'exact');
+    // The failed run's 'error' state stays until the new run draws its first frame.
+    await page.waitForFunction(() => document.body.dataset.state !== 'error');
     await waitForState(page, 'done');
     assert.equal(await page.isVisible('#notice'), false, backend);
     assert.deepEqual(errors, [], backend);
