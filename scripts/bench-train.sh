@@ -1,38 +1,57 @@
 #!/usr/bin/env bash
-# Training throughput of the MNIST U-Net (batch 64 DSM steps, loss read back every step): burn on
-# the device given (cpu, vulkan or cuda), and the same network in PyTorch (bench/unet_torch.py)
-# in the same run where python3 has torch, with the ratio. Writes bench/train-unet-<device>.json.
+# Training throughput of the MNIST U-Net (DSM steps, loss read back every step): burn on the
+# device given (cpu, vulkan or cuda), and the same network in PyTorch (bench/unet_torch.py) in the
+# same run where python3 has torch, with the ratio. Writes bench/train-unet-<device>.json.
 #   scripts/bench-train.sh [cpu|vulkan|cuda]
+# BATCH (default 64) sets the batch. BASELINE=path/to/another/diffusion also times that binary in
+# the same run (say, a build from before a change), reported as "baseline".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 device=${1:-cpu}
+batch=${BATCH:-64}
 features=()
 if [ "$device" != cpu ]; then features=(--features "$device"); fi
 cargo build --quiet --bin diffusion "${features[@]}"
 out=bench/train-unet-$device.json
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-target/debug/diffusion bench --device "$device" --out "$tmp/burn.json"
+target/debug/diffusion bench --device "$device" --batch "$batch" --out "$tmp/burn.json"
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE" bench --device "$device" --batch "$batch" --out "$tmp/baseline.json"
+else
+  echo null > "$tmp/baseline.json"
+fi
 torch_device=$device
 if [ "$device" != cpu ]; then torch_device=cuda; fi
 if python3 -c 'import torch' 2>/dev/null; then
-  python3 bench/unet_torch.py --device "$torch_device" --out "$tmp/torch.json"
+  python3 bench/unet_torch.py --device "$torch_device" --batch "$batch" --out "$tmp/torch.json"
 else
   echo "python3 has no torch: burn alone is measured" >&2
   echo null > "$tmp/torch.json"
 fi
-python3 - "$tmp/burn.json" "$tmp/torch.json" "$out" <<'PY'
-import json, platform, subprocess, sys
-burn, torch = (json.load(open(p)) for p in sys.argv[1:3])
+python3 - "$tmp/burn.json" "$tmp/baseline.json" "$tmp/torch.json" "$out" "${BASELINE:-}" <<'PY'
+import datetime, json, platform, subprocess, sys
+burn, baseline, torch = (json.load(open(p)) for p in sys.argv[1:4])
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+ratio = lambda a, b: a["images_per_s"] / b["images_per_s"] if a and b else None
 result = {
     "command": "scripts/bench-train.sh " + burn["device"],
-    "machine": f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
+    "date": datetime.date.today().isoformat(),
+    "machine": f"{platform.machine()} {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
     "burn": burn,
+    "baseline_binary": sys.argv[5] or None,
+    "baseline": baseline,
     "pytorch": torch,
-    "burn_over_pytorch": burn["images_per_s"] / torch["images_per_s"] if torch else None,
+    "burn_over_pytorch": ratio(burn, torch),
+    "baseline_over_pytorch": ratio(baseline, torch),
+    "burn_over_baseline": ratio(burn, baseline),
 }
-if torch:
-    print(f"burn {burn['images_per_s']:.1f} images/s, PyTorch {torch['images_per_s']:.1f} images/s: ratio {result['burn_over_pytorch']:.2f}")
-json.dump(result, open(sys.argv[3], "w"), indent=2)
-print("wrote", sys.argv[3])
+for name, figures in [("burn", burn), ("baseline", baseline), ("PyTorch", torch)]:
+    if figures:
+        print(f"{name}: {figures['images_per_s']:.1f} images/s")
+for key in ["burn_over_pytorch", "baseline_over_pytorch", "burn_over_baseline"]:
+    if result[key] is not None:
+        print(f"{key}: {result[key]:.2f}")
+json.dump(result, open(sys.argv[4], "w"), indent=2)
+print("wrote", sys.argv[4])
 PY

@@ -7,7 +7,9 @@ use diffusion_playground::network::{DigitClassifier, DigitClassifierConfig};
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
-use diffusion_playground::training::{ClassifierSettings, ClassifierTrainer, accuracy};
+use diffusion_playground::training::{
+    ClassifierSettings, ClassifierTrainer, LearningRateSchedule, accuracy,
+};
 use std::path::Path;
 
 fn seeded(
@@ -40,6 +42,7 @@ fn train(noise_conditioned: bool, steps: usize) -> (DigitClassifier, Vec<Vec<f64
         .with_channels(16);
     let settings = ClassifierSettings {
         learning_rate: 3e-3,
+        lr_schedule: LearningRateSchedule::default(),
         ema_decay: 0.99,
         seed: 3,
     };

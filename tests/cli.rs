@@ -71,6 +71,28 @@ fn an_interrupted_and_resumed_run_ends_where_an_uninterrupted_one_does() {
     );
     assert_eq!(a.state, b.state, "step, noise position and settings");
 
+    // The training log beside each checkpoint: one entry per checkpoint, the resumed run's
+    // continuing the first run's (same steps, images and losses), training time adding up.
+    let log = |checkpoint: &Path| -> Vec<serde_json::Value> {
+        let path = format!("{}.log.json", checkpoint.display());
+        serde_json::from_slice(&std::fs::read(path).expect("a training log")).unwrap()
+    };
+    let (resumed, uninterrupted) = (log(&split), log(&whole));
+    let column = |entries: &[serde_json::Value], key: &str| -> Vec<serde_json::Value> {
+        entries.iter().map(|e| e[key].clone()).collect()
+    };
+    assert_eq!(column(&resumed, "step"), [20, 40, 60]);
+    assert_eq!(column(&resumed, "images"), [1280, 2560, 3840]);
+    assert_eq!(column(&resumed, "loss"), column(&uninterrupted, "loss"));
+    let seconds: Vec<f64> = column(&resumed, "seconds")
+        .iter()
+        .map(|s| s.as_f64().unwrap())
+        .collect();
+    assert!(
+        seconds[0] > 0.0 && seconds.windows(2).all(|w| w[1] > w[0]),
+        "{seconds:?}"
+    );
+
     // Export: the averaged weights load into the architecture the code defines, and both runs'
     // weights compute the same eps to the bit.
     let eps = |checkpoint: &Path, name: &str| {
@@ -149,6 +171,20 @@ fn bad_input_gets_a_clear_message() {
             ],
             "fetch-mnist",
         ),
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--weighting",
+                "min-snr",
+                "--min-snr-gamma",
+                "0",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--min-snr-gamma",
+        ),
     ];
     for (args, needle) in cases {
         let out = diffusion(&args);
@@ -159,6 +195,21 @@ fn bad_input_gets_a_clear_message() {
     std::fs::write(&ckpt, b"DIFFCKP1 but then garbage").unwrap();
     let out = train(&ckpt, "10", true);
     assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint is unusable"));
+
+    // A damaged training log stops a resume before any step, and leaves both files as they were.
+    let good = dir.join("good.ckpt");
+    assert!(train(&good, "20", false).status.success());
+    let log = dir.join("good.ckpt.log.json");
+    std::fs::write(&log, b"[{\"step\": ").unwrap();
+    let before = std::fs::read(&good).unwrap();
+    let out = train(&good, "40", true);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("training log"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&good).unwrap(), before);
+    assert_eq!(std::fs::read(&log).unwrap(), b"[{\"step\": ");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -209,14 +260,23 @@ fn a_run_killed_at_any_moment_resumes_from_an_intact_checkpoint() {
         }
     }
     assert!(last_step > 0, "no checkpoint was ever written");
-    // Temporary files of killed writers may remain, but never under the checkpoint's name.
+    // Temporary files of killed writers may remain, but never under the checkpoint's or the
+    // log's name.
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
-            name == "run.ckpt" || name.starts_with(".run.ckpt.tmp-"),
+            ["run.ckpt", "run.ckpt.log.json"].contains(&name.as_str())
+                || name.starts_with(".run.ckpt.tmp-")
+                || name.starts_with(".run.ckpt.log.json.tmp-"),
             "unexpected file {name}"
         );
     }
+    // The log is whole, in step order, and never ahead of the checkpoint.
+    let log: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("run.ckpt.log.json")).unwrap()).unwrap();
+    let steps: Vec<u64> = log.iter().map(|e| e["step"].as_u64().unwrap()).collect();
+    assert!(steps.windows(2).all(|w| w[1] > w[0]), "{steps:?}");
+    assert!(*steps.last().unwrap() <= last_step);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -7,6 +7,7 @@ mod bench;
 mod eval;
 mod export;
 mod train;
+mod train_log;
 
 use burn::tensor::Device;
 use clap::{Parser, Subcommand, ValueEnum};

@@ -1,14 +1,19 @@
+use super::train_log::{Entry, TrainingLog};
 use super::{DeviceChoice, Model, device};
 use crate::native::mnist::{Digits, SIDE};
 use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, UNetConfig};
 use crate::noise::{Noise, Stream};
 use crate::schedule::{Schedule, VpLinear};
 use crate::toy_data;
-use crate::training::{Checkpoint, ClassifierSettings, ClassifierTrainer, DsmSettings, DsmTrainer};
+use crate::training::{
+    Checkpoint, ClassifierSettings, ClassifierTrainer, Decay, DsmSettings, DsmTrainer,
+    LearningRateSchedule, LossWeighting, accuracy, relative_eps_error,
+};
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(clap::Args)]
 pub(super) struct Args {
@@ -28,6 +33,19 @@ pub(super) struct Args {
     batch: usize,
     #[arg(long, default_value_t = 3e-4)]
     lr: f64,
+    /// Steps over which the learning rate rises linearly from 0 to --lr.
+    #[arg(long, default_value_t = 0)]
+    warmup: u64,
+    /// After the warm-up: constant (a run that can go on as long as it improves) or cosine (down
+    /// to 0 at --steps, for a run of fixed length).
+    #[arg(long, value_enum, default_value = "constant")]
+    decay: DecayChoice,
+    /// How each sample's eps error counts by its noise level (denoisers only): uniform, or
+    /// min-snr (Hang et al. 2023) with --min-snr-gamma.
+    #[arg(long, value_enum, default_value = "uniform")]
+    weighting: Weighting,
+    #[arg(long, default_value_t = 5.0)]
+    min_snr_gamma: f64,
     /// Probability of the null label (seed 003 masks 20 %); denoisers only.
     #[arg(long, default_value_t = 0.2)]
     p_uncond: f64,
@@ -45,6 +63,18 @@ pub(super) struct Args {
     resume: bool,
     #[arg(long, value_enum, default_value = "cpu")]
     device: DeviceChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+enum DecayChoice {
+    Constant,
+    Cosine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Weighting {
+    Uniform,
+    MinSnr,
 }
 
 /// What a checkpoint needs to rebuild its run, stored in its `run` field.
@@ -96,7 +126,12 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     {
         return Err("--p-uncond must be in [0, 1], --ema in [0, 1) and --lr positive".into());
     }
-    let device = device(args.device)?.autodiff();
+    if !(args.min_snr_gamma.is_finite() && args.min_snr_gamma > 0.0) {
+        return Err("--min-snr-gamma must be positive".into());
+    }
+    // Training runs with autodiff; the held-out figures are read on the device without it.
+    let plain = device(args.device)?;
+    let device = plain.clone().autodiff();
     // The initial weights, like everything else, follow from --seed.
     device.seed(args.seed);
     let data = match args.model {
@@ -119,24 +154,43 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     } else {
         None
     };
-    let digits = match run.model {
-        Model::Mlp2d | Model::Mlp1d => None,
-        _ => Some(Digits::load(&args.mnist)?.split(10).0),
+    let (digits, held_out) = match run.model {
+        Model::Mlp2d | Model::Mlp1d => (None, None),
+        _ => {
+            let (train, test) = Digits::load(&args.mnist)?.split(10);
+            (Some(train), Some(HeldOut::of(&test, run.model, &plain)))
+        }
+    };
+    let lr_schedule = LearningRateSchedule {
+        warmup_steps: args.warmup,
+        decay: match args.decay {
+            DecayChoice::Constant => Decay::Constant,
+            DecayChoice::Cosine => Decay::Cosine { steps: args.steps },
+        },
     };
     let dsm = DsmSettings {
         learning_rate: args.lr,
+        lr_schedule,
+        weighting: match args.weighting {
+            Weighting::Uniform => LossWeighting::Uniform,
+            Weighting::MinSnr => LossWeighting::MinSnr {
+                gamma: args.min_snr_gamma,
+            },
+        },
         p_uncond: args.p_uncond,
         ema_decay: args.ema,
         seed: args.seed,
     };
     let classifier = ClassifierSettings {
         learning_rate: args.lr,
+        lr_schedule,
         ema_decay: args.ema,
         seed: args.seed,
     };
     let job = Job {
         args: &args,
         digits: digits.as_ref(),
+        held_out: held_out.as_ref(),
         run: run.clone(),
     };
     match run.model {
@@ -161,6 +215,36 @@ trait Trainer: Sized {
     fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64;
     fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String>;
     fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String>;
+    /// How the averaged weights do on held-out data (see `train_log::Entry::held_out`).
+    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value;
+}
+
+/// Held-out digits for the training log, rows in [-1, 1], on the device without autodiff.
+struct HeldOut {
+    rows: Vec<Vec<f64>>,
+    labels: Vec<usize>,
+    device: Device,
+}
+
+/// The times at which the log measures a denoiser's held-out eps error: nearly clean, where
+/// detail is drawn, through mostly noise, where the digit's shape is decided.
+const HELD_OUT_TIMES: [f64; 4] = [0.05, 0.2, 0.5, 0.8];
+
+impl HeldOut {
+    /// The classifiers are judged on every held-out digit (a forward pass each is cheap); the
+    /// U-Net on every fourth, which keeps its four passes to seconds beside minutes of training.
+    fn of(test: &Digits, model: Model, device: &Device) -> Self {
+        let every = if model == Model::Unet { 4 } else { 1 };
+        let (rows, labels) = (0..test.len())
+            .step_by(every)
+            .map(|i| (shifted(&test.images[i], 0, 0), test.labels[i]))
+            .unzip();
+        Self {
+            rows,
+            labels,
+            device: device.clone(),
+        }
+    }
 }
 
 impl<M: crate::network::EpsNetwork> Trainer for DsmTrainer<M> {
@@ -175,6 +259,17 @@ impl<M: crate::network::EpsNetwork> Trainer for DsmTrainer<M> {
     }
     fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
         DsmTrainer::resume(self, checkpoint)
+    }
+    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value {
+        let errors = relative_eps_error(
+            self.ema(),
+            schedule,
+            &data.rows,
+            &data.labels,
+            &HELD_OUT_TIMES,
+            &data.device,
+        );
+        serde_json::json!({ "t": HELD_OUT_TIMES, "relative_eps_error": errors })
     }
 }
 
@@ -191,11 +286,17 @@ impl Trainer for ClassifierTrainer {
     fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
         ClassifierTrainer::resume(self, checkpoint)
     }
+    fn held_out(&self, data: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
+        serde_json::json!({
+            "accuracy": accuracy(self.ema(), &data.rows, &data.labels, &data.device)
+        })
+    }
 }
 
 struct Job<'a> {
     args: &'a Args,
     digits: Option<&'a Digits>,
+    held_out: Option<&'a HeldOut>,
     run: Run,
 }
 
@@ -213,6 +314,10 @@ impl Job<'_> {
                 .expect("template"),
         );
         let run = serde_json::to_value(&self.run).expect("run serialises");
+        let mut log =
+            TrainingLog::open(&self.args.checkpoint, resume.as_ref().map(|c| c.state.step))?;
+        let (seconds_before, started) = (log.seconds(), Instant::now());
+        let (mut loss_sum, mut loss_steps) = (0.0, 0u64);
         while trainer.steps() < total {
             // Batches depend only on the seed and the step, so a resumed run sees the same data.
             let mut noise = Noise::new(
@@ -232,15 +337,32 @@ impl Job<'_> {
             }
             bar.set_position(trainer.steps());
             bar.set_message(format!("{loss:.4}"));
+            loss_sum += loss;
+            loss_steps += 1;
             if trainer.steps().is_multiple_of(every) || trainer.steps() == total {
                 trainer
                     .checkpoint(run.clone())?
                     .save_atomic(&self.args.checkpoint)
                     .map_err(|e| e.to_string())?;
+                let held_out = self
+                    .held_out
+                    .map_or(serde_json::Value::Null, |h| trainer.held_out(h, &schedule));
+                let entry = Entry {
+                    step: trainer.steps(),
+                    images: trainer.steps() * self.run.batch as u64,
+                    seconds: seconds_before + started.elapsed().as_secs_f64(),
+                    loss: loss_sum / loss_steps as f64,
+                    held_out,
+                };
+                (loss_sum, loss_steps) = (0.0, 0);
                 // Also when stdout is a log file, where the bar itself stays hidden.
                 bar.suspend(|| {
-                    println!("step {} loss {loss:.5} checkpoint written", trainer.steps())
+                    println!(
+                        "step {} loss {:.5} held-out {} checkpoint written",
+                        entry.step, entry.loss, entry.held_out
+                    )
                 });
+                log.append(entry)?;
             }
         }
         bar.finish();

@@ -1,4 +1,5 @@
 use super::checkpoint::Checkpoint;
+use super::learning_rate::LearningRateSchedule;
 use super::noise_at_random_times;
 use super::optimised::Optimised;
 use crate::network::DigitClassifier;
@@ -9,7 +10,10 @@ use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 /// The knobs of a classifier run; a checkpoint records them and a resume must match them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassifierSettings {
+    /// The peak learning rate.
     pub learning_rate: f64,
+    #[serde(default)]
+    pub lr_schedule: LearningRateSchedule,
     pub ema_decay: f64,
     pub seed: u64,
 }
@@ -31,6 +35,7 @@ impl ClassifierTrainer {
             state: Optimised::new(
                 model,
                 settings.learning_rate,
+                settings.lr_schedule,
                 settings.ema_decay,
                 settings.seed,
             ),

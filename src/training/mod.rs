@@ -5,15 +5,17 @@ mod checkpoint;
 mod classify;
 mod dsm;
 mod ema;
+mod learning_rate;
 mod optimised;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy};
-pub use dsm::{DsmSettings, DsmTrainer};
+pub use dsm::{DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
 pub use ema::Ema;
+pub use learning_rate::{Decay, LearningRateSchedule};
 
 use crate::noise::Noise;
-use crate::schedule::Schedule;
+use crate::schedule::{NoiseLevel, Schedule};
 use burn::tensor::{Tensor, TensorData};
 
 /// A batch of data seen at a random time per row: t ~ U(t_min, 1), x = alpha(t) x0 + sigma(t) z.
@@ -22,24 +24,27 @@ struct Noised {
     /// [batch, 1]
     t: Tensor<2>,
     z: Tensor<2>,
+    /// Each row's time, alpha and sigma.
+    levels: Vec<NoiseLevel>,
 }
 
 fn noise_at_random_times(schedule: &dyn Schedule, x0: Tensor<2>, noise: &mut Noise) -> Noised {
     let [batch, dim] = x0.dims();
     let device = x0.device();
     let t_min = schedule.t_min();
-    let times: Vec<f64> = (0..batch)
-        .map(|_| t_min + (1.0 - t_min) * noise.uniform())
+    let levels: Vec<NoiseLevel> = (0..batch)
+        .map(|_| schedule.level(t_min + (1.0 - t_min) * noise.uniform()))
         .collect();
-    let column = |f: &dyn Fn(f64) -> f64| {
-        let v: Vec<f32> = times.iter().map(|&t| f(t) as f32).collect();
+    let column = |f: &dyn Fn(&NoiseLevel) -> f64| {
+        let v: Vec<f32> = levels.iter().map(|l| f(l) as f32).collect();
         Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &device)
     };
     let z = noise.normal(batch, dim, &device);
-    let x = x0 * column(&|t| schedule.alpha(t)) + z.clone() * column(&|t| schedule.sigma(t));
+    let x = x0 * column(&|l| l.alpha) + z.clone() * column(&|l| l.sigma);
     Noised {
         x,
-        t: column(&|t| t),
+        t: column(&|l| l.t),
         z,
+        levels,
     }
 }

@@ -1,5 +1,6 @@
 use super::checkpoint::{Checkpoint, CheckpointState};
 use super::ema::Ema;
+use super::learning_rate::LearningRateSchedule;
 use crate::network::{load_weights, weight_bytes};
 use crate::noise::{Noise, Stream};
 use burn::module::Module;
@@ -13,19 +14,28 @@ pub(super) struct Optimised<M: Module> {
     pub model: M,
     ema: Ema<M>,
     optimizer: ModuleOptimizer,
+    /// The peak rate, scaled step by step by `lr_schedule`.
     learning_rate: f64,
+    lr_schedule: LearningRateSchedule,
     /// The trainer's own randomness (times, noise, dropped labels), saved with the checkpoint.
     pub noise: Noise,
     steps: u64,
 }
 
 impl<M: Module> Optimised<M> {
-    pub fn new(model: M, learning_rate: f64, ema_decay: f64, seed: u64) -> Self {
+    pub fn new(
+        model: M,
+        learning_rate: f64,
+        lr_schedule: LearningRateSchedule,
+        ema_decay: f64,
+        seed: u64,
+    ) -> Self {
         Self {
             ema: Ema::new(&model, ema_decay),
             model,
             optimizer: AdamConfig::new().init(),
             learning_rate,
+            lr_schedule,
             noise: Noise::new(seed, Stream::Sampler),
             steps: 0,
         }
@@ -44,9 +54,8 @@ impl<M: Module> Optimised<M> {
     pub fn descend(&mut self, loss: Tensor<1>) -> f64 {
         let value = f64::from(loss.clone().into_scalar::<f32>());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.learning_rate, self.model.clone(), grads);
+        let rate = self.learning_rate * self.lr_schedule.factor(self.steps);
+        self.model = self.optimizer.step(rate, self.model.clone(), grads);
         self.ema.update(&self.model);
         self.steps += 1;
         value

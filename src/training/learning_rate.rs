@@ -1,0 +1,74 @@
+/// How the learning rate moves over a run: a linear warm-up from 0, then constant or a cosine
+/// decay to 0. A checkpoint records it with the other settings, so a resumed run keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LearningRateSchedule {
+    /// Optimiser steps over which the rate rises linearly from 0 (0: none). Adam's first steps
+    /// are large next to its later ones (its second-moment estimate starts from few samples); the
+    /// ramp keeps them from throwing the weights far off.
+    #[serde(default)]
+    pub warmup_steps: u64,
+    #[serde(default)]
+    pub decay: Decay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Decay {
+    /// The peak rate for ever: a run can go on as long as it improves, and the averaged weights
+    /// (EMA) do the settling.
+    #[default]
+    Constant,
+    /// Half a cosine from the peak at the end of the warm-up to 0 at `steps` (Loshchilov &
+    /// Hutter 2017): for runs of a length fixed in advance.
+    Cosine { steps: u64 },
+}
+
+impl LearningRateSchedule {
+    /// The factor of the peak rate for the step about to be taken (`step` steps taken so far).
+    pub fn factor(&self, step: u64) -> f64 {
+        let next = step + 1;
+        if next <= self.warmup_steps {
+            return next as f64 / self.warmup_steps as f64;
+        }
+        match self.decay {
+            Decay::Constant => 1.0,
+            Decay::Cosine { steps } => {
+                let span = steps.saturating_sub(self.warmup_steps).max(1);
+                let done = (next - self.warmup_steps).min(span) as f64 / span as f64;
+                0.5 * (1.0 + (std::f64::consts::PI * done).cos())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warm_up_then_constant_or_cosine() {
+        let constant = LearningRateSchedule {
+            warmup_steps: 4,
+            decay: Decay::Constant,
+        };
+        let ramp: Vec<f64> = (0..6).map(|s| constant.factor(s)).collect();
+        assert_eq!(ramp, [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]);
+        let cosine = LearningRateSchedule {
+            warmup_steps: 0,
+            decay: Decay::Cosine { steps: 100 },
+        };
+        assert!((cosine.factor(0) - 1.0).abs() < 1e-3);
+        assert!((cosine.factor(49) - 0.5).abs() < 1e-12);
+        assert_eq!(cosine.factor(99), 0.0);
+        // Past its end the rate stays at 0 rather than rising again.
+        assert_eq!(cosine.factor(500), 0.0);
+        let both = LearningRateSchedule {
+            warmup_steps: 10,
+            decay: Decay::Cosine { steps: 110 },
+        };
+        assert_eq!(both.factor(9), 1.0);
+        assert!((both.factor(59) - 0.5).abs() < 1e-12);
+        // No schedule at all: the peak rate from the first step.
+        assert_eq!(LearningRateSchedule::default().factor(0), 1.0);
+    }
+}
