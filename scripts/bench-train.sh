@@ -11,11 +11,11 @@ device=${1:-cpu}
 batch=${BATCH:-64}
 features=()
 if [ "$device" != cpu ]; then features=(--features "$device"); fi
-cargo build --quiet --bin diffusion "${features[@]}"
+cargo build --quiet --release --bin diffusion "${features[@]}"
 out=bench/train-unet-$device.json
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-target/debug/diffusion bench --device "$device" --batch "$batch" --out "$tmp/burn.json"
+target/release/diffusion bench --device "$device" --batch "$batch" --out "$tmp/burn.json"
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" bench --device "$device" --batch "$batch" --out "$tmp/baseline.json"
 else

@@ -11,12 +11,12 @@ steps=${STEPS:-30}
 batch=${BATCH:-16}
 features=()
 if [ "$device" != cpu ]; then features=(--features "$device"); fi
-cargo build --quiet --bin diffusion "${features[@]}"
+cargo build --quiet --release --bin diffusion "${features[@]}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-target/debug/diffusion bench --device cpu --batch "$batch" --steps "$steps" --warmup 1 \
+target/release/diffusion bench --device cpu --batch "$batch" --steps "$steps" --warmup 1 \
   --out "$tmp/reference.json"
-target/debug/diffusion bench --device "$device" --batch "$batch" --steps "$steps" --warmup 1 \
+target/release/diffusion bench --device "$device" --batch "$batch" --steps "$steps" --warmup 1 \
   --out "$tmp/device.json"
 adapter="burn's CPU backend (flex)"
 if [ "$device" = vulkan ]; then

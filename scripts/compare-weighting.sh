@@ -4,13 +4,13 @@
 # with one thread each. Each run's log holds its held-out eps error per time (the unweighted
 # error, the same measure for both); a small eval then draws from each (DDIM, every digit,
 # w = 0 and w = 1) and reads the samples with the clean classifier. Writes
-# bench/weighting-ab.json. STEPS (default 250) and BIN (default target/debug/diffusion) are
+# bench/weighting-ab.json. STEPS (default 250) and BIN (default target/release/diffusion) are
 # settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${STEPS:-250}
-bin=${BIN:-target/debug/diffusion}
-if [ -z "${BIN:-}" ]; then cargo build --quiet --bin diffusion; fi
+bin=${BIN:-target/release/diffusion}
+if [ -z "${BIN:-}" ]; then cargo build --quiet --release --bin diffusion; fi
 scripts/fetch-mnist.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

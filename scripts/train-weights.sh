@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 device=${DEVICE:-cpu}
 features=()
 if [ "$device" != cpu ]; then features=(--features "$device"); fi
-cargo build --quiet --bin diffusion "${features[@]}"
+cargo build --quiet --release --bin diffusion "${features[@]}"
 scripts/fetch-mnist.sh
 mkdir -p runs www/weights
 
@@ -19,8 +19,8 @@ train() {
   shift
   local resume=()
   if [ -f "runs/$name.ckpt" ]; then resume=(--resume); fi
-  target/debug/diffusion train --device "$device" --checkpoint "runs/$name.ckpt" "${resume[@]}" "$@"
-  target/debug/diffusion export --half --checkpoint "runs/$name.ckpt" --out "www/weights/$name.bpk"
+  target/release/diffusion train --device "$device" --checkpoint "runs/$name.ckpt" "${resume[@]}" "$@"
+  target/release/diffusion export --half --checkpoint "runs/$name.ckpt" --out "www/weights/$name.bpk"
 }
 
 # The classifiers: a fixed length with a cosine decay (6,000 steps took the clean one from 98.7 %

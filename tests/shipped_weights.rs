@@ -1,6 +1,6 @@
 //! Every weight file the site ships (www/weights/) loads into the architecture the code defines,
-//! and is trained: the classifier reads held-out digits at >= 98 %, the noise-conditioned one
-//! reads clean ones too, the score networks predict the noise far better than an untrained one
+//! and is trained: the classifier reads held-out digits at >= 99 %, the noise-conditioned one
+//! reads clean and noised ones, the score networks predict the noise far better than an untrained one
 //! (and, where the data has a closed form, come close to the exact eps).
 
 use burn::module::Module;
@@ -16,7 +16,7 @@ use diffusion_playground::presets;
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
 use diffusion_playground::toy_data;
-use diffusion_playground::training::accuracy;
+use diffusion_playground::training::{accuracy, accuracy_at};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -147,14 +147,31 @@ fn the_shipped_classifiers_read_held_out_digits() {
         accuracy(&clean, &rows, &labels, &device),
         accuracy(&noisy, &rows, &labels, &device),
     );
-    println!("held-out accuracy: clean {a:.4}, noise-conditioned at t = 0 {b:.4}");
+    // Classifier guidance asks the noise-conditioned one to read digits through noise: at t = 0.2
+    // they are still legible, at t = 0.5 (SNR 0.09) barely.
+    let through_noise = |t: f64| {
+        let level = Some(VpLinear::default().level(t));
+        accuracy_at(&noisy, level, &rows, &labels, &device)
+    };
+    let (c, d) = (through_noise(0.2), through_noise(0.5));
+    println!(
+        "held-out accuracy: clean {a:.4}, noise-conditioned {b:.4} at t = 0, {c:.4} at t = 0.2, \
+         {d:.4} at t = 0.5"
+    );
+    // The shipped files reach 0.9930, 0.9890, 0.9840 and 0.5908 (f16, 997 digits), the files
+    // they replaced 0.9870, 0.9809, 0.9779 and 0.5597: those, or a file that reads a few more
+    // digits wrong, fail.
     assert!(
-        a >= 0.98,
+        a >= 0.99,
         "the clean classifier reads {a:.4} of held-out digits"
     );
     assert!(
-        b >= 0.95,
-        "the noise-conditioned classifier reads {b:.4} of clean digits"
+        b >= 0.985 && c >= 0.98,
+        "the noise-conditioned classifier reads {b:.4} of clean digits, {c:.4} at t = 0.2"
+    );
+    assert!(
+        d >= 0.575,
+        "the noise-conditioned classifier reads {d:.4} at t = 0.5"
     );
 }
 

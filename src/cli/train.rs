@@ -6,8 +6,8 @@ use crate::noise::{Noise, Stream};
 use crate::schedule::{Schedule, VpLinear};
 use crate::toy_data;
 use crate::training::{
-    Checkpoint, ClassifierSettings, ClassifierTrainer, Decay, DsmSettings, DsmTrainer,
-    LearningRateSchedule, LossWeighting, accuracy, relative_eps_error,
+    Augmentation, Checkpoint, ClassifierSettings, ClassifierTrainer, Decay, DsmSettings,
+    DsmTrainer, LearningRateSchedule, LossWeighting, accuracy, accuracy_at, relative_eps_error,
 };
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -77,12 +77,22 @@ enum Weighting {
     MinSnr,
 }
 
+/// Up to 10° of rotation, 10 % of scaling and 2 pixels of shift: digits a sampler could draw.
+const CLASSIFIER_AUGMENTATION: Augmentation = Augmentation::Affine {
+    degrees: 10.0,
+    scale: 0.1,
+    pixels: 2.0,
+};
+
 /// What a checkpoint needs to rebuild its run, stored in its `run` field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Run {
     pub model: Model,
     pub data: String,
     pub batch: usize,
+    /// How each MNIST image is distorted before training on it.
+    #[serde(default)]
+    pub augmentation: Augmentation,
 }
 
 impl Run {
@@ -143,6 +153,11 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         model: args.model,
         data,
         batch: args.batch,
+        augmentation: match args.model {
+            // The classifiers must read digits wherever and however a sampler draws them.
+            Model::Classifier | Model::NoisyClassifier => CLASSIFIER_AUGMENTATION,
+            Model::Unet | Model::Mlp2d | Model::Mlp1d => Augmentation::None,
+        },
     };
     let loaded = if args.resume {
         let c = Checkpoint::load(&args.checkpoint).map_err(|e| e.to_string())?;
@@ -237,7 +252,7 @@ impl HeldOut {
         let every = if model == Model::Unet { 4 } else { 1 };
         let (rows, labels) = (0..test.len())
             .step_by(every)
-            .map(|i| (shifted(&test.images[i], 0, 0), test.labels[i]))
+            .map(|i| (diffusion_scale(&test.images[i]), test.labels[i]))
             .unzip();
         Self {
             rows,
@@ -286,10 +301,21 @@ impl Trainer for ClassifierTrainer {
     fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
         ClassifierTrainer::resume(self, checkpoint)
     }
-    fn held_out(&self, data: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
-        serde_json::json!({
-            "accuracy": accuracy(self.ema(), &data.rows, &data.labels, &data.device)
-        })
+    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value {
+        let model = self.ema();
+        let clean = accuracy(model, &data.rows, &data.labels, &data.device);
+        if !model.is_noise_conditioned() {
+            return serde_json::json!({ "accuracy": clean });
+        }
+        // What classifier guidance asks of it: reading digits through noise.
+        let noisy: Vec<f64> = HELD_OUT_TIMES
+            .iter()
+            .map(|&t| {
+                let level = Some(schedule.level(t));
+                accuracy_at(model, level, &data.rows, &data.labels, &data.device)
+            })
+            .collect();
+        serde_json::json!({ "accuracy": clean, "t": HELD_OUT_TIMES, "accuracy_at_t": noisy })
     }
 }
 
@@ -372,55 +398,32 @@ impl Job<'_> {
     fn batch(&self, noise: &mut Noise) -> Result<(Vec<Vec<f64>>, Vec<usize>), String> {
         let size = self.run.batch;
         Ok(match (self.digits, self.run.model) {
-            (Some(d), Model::Unet) => mnist_batch(d, noise, size, 0),
-            // The classifiers must judge digits wherever a sampler puts them: shifted copies
-            // (up to 2 pixels) keep them from learning the training set's exact positions.
-            (Some(d), _) => mnist_batch(d, noise, size, 2),
+            (Some(d), _) => mnist_batch(d, noise, size, self.run.augmentation),
             (None, Model::Mlp1d) => toy_data::sample_functions(size, noise),
             (None, _) => toy_data::sample(&self.run.data, size, noise)?,
         })
     }
 }
 
-/// MNIST digits as rows in [-1, 1], the scale the diffusion runs at, each shifted by up to
-/// `shift` pixels in x and y.
+/// MNIST digits drawn at random, each distorted by `augmentation`, as rows in [-1, 1].
 fn mnist_batch(
     digits: &Digits,
     noise: &mut Noise,
     size: usize,
-    shift: i64,
+    augmentation: Augmentation,
 ) -> (Vec<Vec<f64>>, Vec<usize>) {
-    let offset = |noise: &mut Noise| {
-        let span = 2 * shift + 1;
-        ((noise.uniform() * span as f64) as i64).min(span - 1) - shift
-    };
     (0..size)
         .map(|_| {
             let i = ((noise.uniform() * digits.len() as f64) as usize).min(digits.len() - 1);
-            let (dx, dy) = if shift > 0 {
-                (offset(noise), offset(noise))
-            } else {
-                (0, 0)
-            };
-            (shifted(&digits.images[i], dx, dy), digits.labels[i])
+            let image = augmentation.apply(&digits.images[i], SIDE, noise);
+            (diffusion_scale(&image), digits.labels[i])
         })
         .unzip()
 }
 
-/// The image moved by (dx, dy) pixels, background (0) filling in, mapped to [-1, 1].
-fn shifted(image: &[f32], dx: i64, dy: i64) -> Vec<f64> {
-    let side = SIDE as i64;
-    (0..side * side)
-        .map(|k| {
-            let (x, y) = (k % side - dx, k / side - dy);
-            let p = if (0..side).contains(&x) && (0..side).contains(&y) {
-                f64::from(image[(y * side + x) as usize])
-            } else {
-                0.0
-            };
-            2.0 * p - 1.0
-        })
-        .collect()
+/// Pixels in [0, 1] mapped to [-1, 1], the scale the diffusion runs at.
+fn diffusion_scale(image: &[f32]) -> Vec<f64> {
+    image.iter().map(|&p| 2.0 * f64::from(p) - 1.0).collect()
 }
 
 /// The checkpoint at `path` and the run it describes.

@@ -3,7 +3,8 @@ use super::learning_rate::LearningRateSchedule;
 use super::noise_at_random_times;
 use super::optimised::Optimised;
 use crate::network::DigitClassifier;
-use crate::schedule::Schedule;
+use crate::noise::{Noise, Stream};
+use crate::schedule::{NoiseLevel, Schedule};
 use crate::tensor::from_rows;
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 
@@ -106,10 +107,34 @@ pub fn accuracy(
     labels: &[usize],
     device: &Device,
 ) -> f64 {
+    accuracy_at(model, None, images, labels, device)
+}
+
+/// Share of `images` a noise-conditioned classifier labels correctly when it sees each at the
+/// time and noise level given (x_t = alpha x_0 + sigma z, z drawn from a fixed seed, so that
+/// successive calls compare the weights alone); clean at t = 0 for `None`.
+pub fn accuracy_at(
+    model: &DigitClassifier,
+    level: Option<NoiseLevel>,
+    images: &[Vec<f64>],
+    labels: &[usize],
+    device: &Device,
+) -> f64 {
+    let mut noise = Noise::new(43, Stream::Sampler);
     let mut correct = 0;
     for (chunk, chunk_labels) in images.chunks(500).zip(labels.chunks(500)) {
-        let x = from_rows(chunk, device);
-        let t = Tensor::<2>::zeros([chunk.len(), 1], device);
+        let clean = from_rows(chunk, device);
+        let (x, t) = match level {
+            None => (clean, 0.0),
+            Some(l) => (
+                clean.mul_scalar(l.alpha)
+                    + noise
+                        .normal(chunk.len(), images[0].len(), device)
+                        .mul_scalar(l.sigma),
+                l.t,
+            ),
+        };
+        let t = Tensor::<2>::full([chunk.len(), 1], t, device);
         let predicted = model.forward(x, t).argmax(1).into_data();
         let predicted = predicted.convert::<i64>();
         let predicted = predicted.as_slice::<i64>().expect("argmax gives integers");

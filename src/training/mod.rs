@@ -1,6 +1,7 @@
 //! Native training: denoising score matching for the eps networks of `crate::network`, and
 //! cross-entropy for the digit classifiers; both checkpoint and resume exactly.
 
+mod augment;
 mod checkpoint;
 mod classify;
 mod dsm;
@@ -8,8 +9,9 @@ mod ema;
 mod learning_rate;
 mod optimised;
 
+pub use augment::Augmentation;
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
-pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy};
+pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy, accuracy_at};
 pub use dsm::{DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
 pub use ema::Ema;
 pub use learning_rate::{Decay, LearningRateSchedule};
