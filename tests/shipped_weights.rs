@@ -195,7 +195,9 @@ fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
         "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.3} \
          (label 7), {unconditional:.3} (null label)"
     );
-    assert!(conditional < 0.2 && unconditional < 0.2 && untrained > 0.5);
+    // The shipped U-Net reaches 0.028 and 0.029, the one it replaced (98,000 training images
+    // against 320,000) 0.031 and 0.032: that one, or a worse file, fails.
+    assert!(conditional < 0.030 && unconditional < 0.031 && untrained > 0.5);
     // The label carries information: knowing it predicts the noise at least as well.
     assert!(conditional <= unconditional * 1.02);
 }

@@ -38,10 +38,15 @@ impl ModuleMapper for CastFloats {
         let dtype = self.0;
         param.map(|tensor| {
             if tensor.dtype() == dtype {
-                tensor
-            } else {
-                tensor.cast(dtype)
+                return tensor;
             }
+            // On an autodiff device a cast is a graph node: the weights would be an operation's
+            // output rather than leaves, and the second backward pass through them (classifier
+            // guidance takes one per step) would find that node's tape consumed. Weights start
+            // a graph: the cast is detached and tracked again as the original was.
+            let tracked = tensor.is_require_grad();
+            let cast = tensor.cast(dtype).detach();
+            if tracked { cast.require_grad() } else { cast }
         })
     }
 }
@@ -75,6 +80,26 @@ mod tests {
         assert_eq!(out.dtype(), DType::F32);
         for (a, b) in a.iter().zip(to_vec(out)) {
             assert!((a - b).abs() <= 2e-3 * (1.0 + a.abs()), "{a} vs {b}");
+        }
+    }
+
+    /// Classifier guidance differentiates through shipped (f16) weights loaded on an autodiff
+    /// device once per sampler step: every backward pass must work, not only the first.
+    #[test]
+    fn half_precision_weights_on_an_autodiff_device_take_repeated_gradients() {
+        let device = Device::flex().autodiff();
+        let config = ScoreMlpConfig::new(2);
+        let half = half_weight_bytes(&config.init(&Device::flex())).unwrap();
+        let loaded = load_weights(config.init(&device), &half).unwrap();
+        let t = Tensor::<2>::full([3, 1], 0.5, &device);
+        let labels = Tensor::zeros([3], &device);
+        for _ in 0..3 {
+            let x = Tensor::<2>::ones([3, 2], &device).require_grad();
+            let grads = loaded
+                .forward(x.clone(), t.clone(), labels.clone())
+                .sum()
+                .backward();
+            assert!(x.grad(&grads).is_some());
         }
     }
 }
