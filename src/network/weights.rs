@@ -40,13 +40,15 @@ impl ModuleMapper for CastFloats {
             if tensor.dtype() == dtype {
                 return tensor;
             }
-            // On an autodiff device a cast is a graph node: the weights would be an operation's
-            // output rather than leaves, and the second backward pass through them (classifier
-            // guidance takes one per step) would find that node's tape consumed. Weights start
-            // a graph: the cast is detached and tracked again as the original was.
-            let tracked = tensor.is_require_grad();
-            let cast = tensor.cast(dtype).detach();
-            if tracked { cast.require_grad() } else { cast }
+            // A cast of tracked weights on an autodiff device is a graph node: the weights would
+            // be an operation's output rather than leaves, and the second backward pass through
+            // them (classifier guidance takes one per step) would find that node's tape
+            // consumed. Weights start a graph: the cast is detached and tracked anew.
+            if tensor.is_require_grad() {
+                tensor.cast(dtype).detach().require_grad()
+            } else {
+                tensor.cast(dtype)
+            }
         })
     }
 }
