@@ -65,8 +65,9 @@ impl Default for DsmSettings {
 
 /// Denoising score matching with eps prediction (Ho et al. 2020; Song et al. 2021):
 /// t ~ U(t_min, 1), x_t = alpha(t) x_0 + sigma(t) z, loss = w(t) |eps(x_t, t, label) - z|^2 (w = 1
-/// unless a [`LossWeighting`] says otherwise), with the label replaced by the null label with probability `p_uncond` so that one network also learns
-/// the unconditional score classifier-free guidance needs. Adam on a device with autodiff, and an
+/// unless a [`LossWeighting`] says otherwise), with the label replaced by the null label with
+/// probability `p_uncond` so that one network also learns the unconditional score classifier-free
+/// guidance needs. Adam on a device with autodiff, and an
 /// exponential moving average of the weights to sample with.
 pub struct DsmTrainer<M: EpsNetwork> {
     state: Optimised<M>,
@@ -175,6 +176,7 @@ pub fn relative_eps_error<M: EpsNetwork>(
 ) -> Vec<f64> {
     assert_eq!(x0.len(), labels.len(), "one label per row");
     let labels: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
+    let labels = Tensor::<1, Int>::from_data(TensorData::new(labels, [x0.len()]), device);
     let mut noise = Noise::new(41, Stream::Sampler);
     let clean = from_rows(x0, device);
     times
@@ -184,9 +186,9 @@ pub fn relative_eps_error<M: EpsNetwork>(
             let z = noise.normal(x0.len(), model.dim(), device);
             let x = clean.clone().mul_scalar(level.alpha) + z.clone().mul_scalar(level.sigma);
             let t = Tensor::<2>::full([x0.len(), 1], t, device);
-            let labels =
-                Tensor::<1, Int>::from_data(TensorData::new(labels.clone(), [x0.len()]), device);
-            let error = (model.forward(x, t, labels) - z.clone()).square().sum();
+            let error = (model.forward(x, t, labels.clone()) - z.clone())
+                .square()
+                .sum();
             let energy = z.square().sum();
             f64::from((error / energy).into_scalar::<f32>())
         })
