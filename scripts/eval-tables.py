@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Prints the README's tables (markdown) from a results file of `diffusion eval`, so that the
-figures in docs are the file's, not copies typed by hand:
+"""Prints the tables of docs/results.md (markdown) from a results file of `diffusion eval`, so that
+the figures in the docs are the file's, not copies typed by hand:
     scripts/eval-tables.py [results/mnist-eval.json]
 """
 import json

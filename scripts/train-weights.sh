@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Trains every network the site ships and exports its averaged weights into www/weights/: the
 # MNIST U-Net, the clean and the noise-conditioned digit classifiers, a 2D score MLP per toy data
-# set and the function score MLP. Checkpoints go to runs/; an interrupted run continues from its
-# checkpoint when the script is run again. Every step count is a setting:
+# set, the function score MLP and the 2D lab's intermediate energy and force networks. Checkpoints
+# go to runs/; an interrupted run continues from its checkpoint when the script is run again. Every
+# step count is a setting:
 #   DEVICE=vulkan UNET_STEPS=60000 scripts/train-weights.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +25,9 @@ train() {
 }
 
 # The classifiers: a fixed length with a cosine decay (6,000 steps took the clean one from 98.7 %
-# to its figure in the README). The U-Net: a constant rate after a warm-up and min-SNR-5 weighting
-# (bench/weighting-ab.json), for as many steps as it keeps improving; its checkpoint in runs/ is
-# committed, so each run of this script continues it.
+# to its figure in docs/results.md). The U-Net: a constant rate after a warm-up and min-SNR-5
+# weighting (bench/weighting-ab.json), for as many steps as it keeps improving; its checkpoint in
+# runs/ is committed, so each run of this script continues it.
 train classifier --model classifier --steps "${CLASSIFIER_STEPS:-6000}" --lr 1e-3 --warmup 100 \
   --decay cosine --every 500
 train noisy-classifier --model noisy-classifier --steps "${CLASSIFIER_STEPS:-6000}" --lr 1e-3 \
@@ -35,5 +36,12 @@ for data in blobs ring moons swiss-roll checkerboard; do
   train "mlp2d-$data" --model mlp2d --data "$data" --steps "${MLP_STEPS:-4000}" --batch 256 --lr 1e-3 --ema 0.995 --every 1000
 done
 train mlp1d --model mlp1d --steps "${MLP_STEPS:-4000}" --batch 256 --lr 1e-3 --ema 0.995 --every 1000
+# The 2D lab's trained energy guidance (docs/energy.md): the intermediate energy by contrastive
+# energy prediction and the intermediate force, for the blobs tilted by beta = 1 towards (1.5, 1.5)
+# (lab::TRAINED_ENERGY), in groups of 32 that share a time; 20,000 steps took 2.5 and 2 min.
+for model in energy force; do
+  train "$model-blobs" --model "$model" --data blobs --beta 1 --center 1.5 1.5 --group 32 \
+    --steps "${ENERGY_STEPS:-20000}" --batch 1024 --lr 1e-3 --warmup 200 --decay cosine --ema 0.999 --every 5000
+done
 train unet --model unet --steps "${UNET_STEPS:-40000}" --batch 64 --lr 1e-3 --warmup 200 \
   --ema 0.9995 --weighting min-snr --min-snr-gamma 5 --every 250

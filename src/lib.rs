@@ -1,7 +1,7 @@
 //! Conditional diffusion playground: the core shared by the browser (wasm) and native builds.
 //!
-//! The four kinds of piece are kept apart (see DESIGN.md): a [`schedule`] says how data is
-//! blurred into noise, a [`denoiser`] says which way is back, a [`sampler`] walks back in steps,
+//! The four kinds of piece are kept apart (see docs/architecture.md): a [`schedule`] says how data
+//! is blurred into noise, a [`denoiser`] says which way is back, a [`sampler`] walks back in steps,
 //! and conditioning bends the walk, either as a score transform ([`guidance`]) or as a state
 //! projection ([`projection`]).
 

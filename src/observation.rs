@@ -49,10 +49,17 @@ impl LinearObservation {
         }
         Some(observed)
     }
+}
 
+/// What reconstruction guidance needs of an observation: its log-likelihood, differentiable in x.
+pub trait Observation {
     /// log p(y | x) per sample, [batch, 1], up to a constant; `extra_var` widens a Gaussian
     /// likelihood (reconstruction guidance uses it for the uncertainty of x0_hat).
-    pub fn log_likelihood(&self, x: Tensor<2>, extra_var: f64) -> Tensor<2> {
+    fn log_likelihood(&self, x: Tensor<2>, extra_var: f64) -> Tensor<2>;
+}
+
+impl Observation for LinearObservation {
+    fn log_likelihood(&self, x: Tensor<2>, extra_var: f64) -> Tensor<2> {
         let device = x.device();
         let f = x.matmul(crate::tensor::matrix(&self.a.transpose(), &device));
         let y = crate::tensor::row(&self.y, &device);

@@ -3,7 +3,8 @@
 use crate::denoiser::{Component, Gaussian, GaussianMixture};
 use crate::linalg::Matrix;
 
-/// Seed 000's example: N(0, [[1, 0.9], [0.9, 1]]).
+/// The 2D Gaussian of the lecture notes "Conditional Diffusion Models" (docs/references.md):
+/// N(0, [[1, 0.9], [0.9, 1]]).
 pub fn correlated_gaussian() -> Gaussian {
     Gaussian::new(
         vec![0.0, 0.0],

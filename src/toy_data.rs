@@ -1,6 +1,7 @@
 //! The labelled 2D training sets of the toy score networks: the closed-form mixtures of
 //! `presets`, and three without a closed form (two moons, swiss roll, checkerboard); and the
-//! functions of seed 000's "Functions" demo: GP draws on a grid.
+//! functions of the "Functions" example of the lecture notes "Conditional Diffusion Models": GP
+//! draws on a grid.
 
 use crate::denoiser::GaussianProcess;
 use crate::noise::Noise;

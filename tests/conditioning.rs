@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use diffusion_playground::denoiser::{ConditionalDenoiser, GaussianProcess, WithLabel};
 use diffusion_playground::guidance::{
-    ClassifierFree, ClassifierGuidance, EnergyGuidance, QuadraticEnergy, ReconstructionGuidance,
-    gaussian_posterior,
+    ClassifierFree, ClassifierGuidance, EnergyGuidance, Motif, MotifObservation, QuadraticEnergy,
+    ReconstructionGuidance, gaussian_posterior, motif_posterior,
 };
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::observation::{Likelihood, LinearObservation};
@@ -17,8 +17,9 @@ use diffusion_playground::schedule::{Schedule, VpLinear};
 
 const N: usize = 4000;
 
-/// Seed 000: x ~ N(0, [[1, .9], [.9, 1]]) observed x2 = y exactly.
-fn seed000_observation(y: f64) -> LinearObservation {
+/// The 2D Gaussian of the lecture notes "Conditional Diffusion Models",
+/// x ~ N(0, [[1, .9], [.9, 1]]), observed x2 = y exactly.
+fn x2_observed(y: f64) -> LinearObservation {
     LinearObservation::coordinates(2, &[1], vec![y], Likelihood::Gaussian { std: 0.0 })
 }
 
@@ -40,7 +41,7 @@ fn exact_posterior_matches_the_closed_form_conditional() {
     let schedule = VpLinear::default();
     for y in [1.0, -1.5] {
         let posterior =
-            gaussian_posterior(&presets::correlated_gaussian(), &seed000_observation(y)).unwrap();
+            gaussian_posterior(&presets::correlated_gaussian(), &x2_observed(y)).unwrap();
         assert!(
             (posterior.mean()[0] - 0.9 * y).abs() < 1e-12
                 && (posterior.cov()[(0, 0)] - 0.19).abs() < 1e-12
@@ -75,15 +76,15 @@ fn exact_posterior_matches_the_closed_form_conditional() {
     }
 }
 
-/// The replacement method is a heuristic (seed 000): x1 only ever sees x2 through freshly noised
-/// copies of y, so it under-uses the observation. Its mean is pulled back towards the prior mean 0
-/// and its variance stays above the exact 0.19.
+/// The replacement method is a heuristic (as the lecture notes warn): x1 only ever sees x2 through
+/// freshly noised copies of y, so it under-uses the observation. Its mean is pulled back towards
+/// the prior mean 0 and its variance stays above the exact 0.19.
 #[test]
 fn replacement_is_biased_towards_the_prior() {
     let schedule = VpLinear::default();
     let data = presets::correlated_gaussian();
     let y = 1.0;
-    let replacement = Replacement::new(&seed000_observation(y).as_coordinates().unwrap());
+    let replacement = Replacement::new(&x2_observed(y).as_coordinates().unwrap());
     let xs = run(
         &data,
         &EulerMaruyama,
@@ -117,7 +118,7 @@ fn repaint_resampling_reduces_the_replacement_bias() {
     let schedule = VpLinear::default();
     let data = presets::correlated_gaussian();
     let y = 1.0;
-    let replacement = Replacement::new(&seed000_observation(y).as_coordinates().unwrap());
+    let replacement = Replacement::new(&x2_observed(y).as_coordinates().unwrap());
     let (want_mean, _) = x1_target(y, &schedule);
     let plain = mean(&x1s(&run(
         &data,
@@ -145,8 +146,8 @@ fn repaint_resampling_reduces_the_replacement_bias() {
     );
 }
 
-/// Reconstruction guidance also approximates, but on seed 000's example it lands much closer to
-/// the exact conditional than replacement does.
+/// Reconstruction guidance also approximates, but on the lecture notes' 2D Gaussian it lands much
+/// closer to the exact conditional than replacement does.
 #[test]
 fn reconstruction_guidance_is_closer_than_replacement() {
     let schedule = VpLinear::default();
@@ -162,7 +163,7 @@ fn reconstruction_guidance_is_closer_than_replacement() {
         damped: false,
     };
     let xs = run(&guided, &EulerMaruyama, &schedule, 250, N, 24, None);
-    let replacement = Replacement::new(&seed000_observation(y).as_coordinates().unwrap());
+    let replacement = Replacement::new(&x2_observed(y).as_coordinates().unwrap());
     let replaced = run(
         &data,
         &EulerMaruyama,
@@ -308,8 +309,9 @@ fn energy_guidance_matches_the_exact_tilted_mixture() {
     }
 }
 
-/// Seed 000's "Functions": a GP prior on a grid observed at three points with noise; diffusion
-/// with the exact posterior score reproduces the GP posterior mean and variance at every point.
+/// The lecture notes' "Functions" example: a GP prior on a grid observed at three points with
+/// noise; diffusion with the exact posterior score reproduces the GP posterior mean and variance at
+/// every point.
 #[test]
 fn gp_posterior_sampling_matches_the_closed_form() {
     let schedule = VpLinear::default();
@@ -377,5 +379,184 @@ fn reconstruction_guidance_handles_a_bernoulli_likelihood() {
         "f(0.2) = {:.3}, f(0.8) = {:.3}",
         m[up],
         m[down]
+    );
+}
+
+/// The motif preset of these tests: a rise to a peak and back, four values somewhere on a
+/// 16-point grid, and three points that leave one place for it: the peak's height at x = 0.3,
+/// low values at 0.1 and 0.8.
+fn motif_setting() -> (GaussianProcess, LinearObservation, Motif) {
+    let gp = GaussianProcess::on_grid(0.0, 1.0, 16, 0.15, 1.0);
+    let points = LinearObservation::coordinates(
+        16,
+        &[gp.nearest(0.1), gp.nearest(0.3), gp.nearest(0.8)],
+        vec![-0.5, 2.0, -1.0],
+        Likelihood::Gaussian { std: 0.1 },
+    );
+    let motif = Motif::run(&[0.0, 1.0, 2.0, 1.0], 16, 0.1).unwrap();
+    (gp, points, motif)
+}
+
+/// log N(y; 0, cov) by Gaussian elimination, written here apart from the library's Cholesky.
+fn log_density(y: &[f64], cov: &[Vec<f64>]) -> f64 {
+    let n = y.len();
+    let mut a: Vec<Vec<f64>> = cov
+        .iter()
+        .zip(y)
+        .map(|(row, &v)| row.iter().copied().chain([v]).collect())
+        .collect();
+    let mut logdet = 0.0;
+    for k in 0..n {
+        let pivot = a[k][k];
+        logdet += pivot.ln();
+        let (upper, lower) = a.split_at_mut(k + 1);
+        for row in lower {
+            let f = row[k] / pivot;
+            for (v, p) in row[k..].iter_mut().zip(&upper[k][k..]) {
+                *v -= f * p;
+            }
+        }
+    }
+    // Back substitution: solve cov z = y; then y^T z.
+    let mut z = vec![0.0; n];
+    for i in (0..n).rev() {
+        let s: f64 = (i + 1..n).map(|j| a[i][j] * z[j]).sum();
+        z[i] = (a[i][n] - s) / a[i][i];
+    }
+    let quad: f64 = y.iter().zip(&z).map(|(a, b)| a * b).sum();
+    -0.5 * (quad + logdet + n as f64 * (2.0 * std::f64::consts::PI).ln())
+}
+
+/// The posterior over the motif's place, against brute force: for every place, the joint density
+/// of points and motif under the prior, normalised over places.
+#[test]
+fn motif_place_weights_match_brute_force_enumeration() {
+    let (gp, points, motif) = motif_setting();
+    let prior = gp.covariance();
+    let observed = [gp.nearest(0.1), gp.nearest(0.3), gp.nearest(0.8)];
+    let log_joint: Vec<f64> = (0..13)
+        .map(|s| {
+            let idx: Vec<usize> = observed.iter().copied().chain(s..s + 4).collect();
+            let y = [-0.5, 2.0, -1.0, 0.0, 1.0, 2.0, 1.0];
+            let cov: Vec<Vec<f64>> = idx
+                .iter()
+                .enumerate()
+                .map(|(r, &i)| {
+                    idx.iter()
+                        .enumerate()
+                        .map(|(c, &j)| prior[(i, j)] + if r == c { 0.01 } else { 0.0 })
+                        .collect()
+                })
+                .collect();
+            log_density(&y, &cov)
+        })
+        .collect();
+    let max = log_joint.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = log_joint.iter().map(|l| (l - max).exp()).sum();
+    let got = motif_posterior(&gp.prior(), &points, &motif)
+        .unwrap()
+        .class_weights();
+    assert_eq!(got.len(), 13);
+    for (s, l) in log_joint.iter().enumerate() {
+        let want = (l - max).exp() / total;
+        assert!(
+            (got[s] - want).abs() < 1e-9,
+            "place {s}: {:.12} want {want:.12}",
+            got[s]
+        );
+    }
+    // The points make one place all but certain: the motif's peak on the point at x = 0.3.
+    let best = (0..13).max_by(|&a, &b| got[a].total_cmp(&got[b])).unwrap();
+    assert!(got[best] > 0.95 && best + 2 == gp.nearest(0.3), "{got:.3?}");
+}
+
+/// Sampling with the mixture posterior's exact score gives its moments (4,000 functions).
+#[test]
+fn exact_motif_sampling_matches_the_mixture_posterior() {
+    let schedule = VpLinear::default();
+    let (gp, points, motif) = motif_setting();
+    let posterior = motif_posterior(&gp.prior(), &points, &motif).unwrap();
+    let xs = run(
+        &posterior,
+        &ProbabilityFlowHeun,
+        &schedule,
+        200,
+        N,
+        31,
+        None,
+    );
+    let level = schedule.level(schedule.t_min());
+    let (mean0, cov0) = posterior.moments();
+    let m = mean(&xs);
+    let c = cov(&xs);
+    for i in 0..16 {
+        let var = level.alpha.powi(2) * cov0[(i, i)] + level.sigma.powi(2);
+        let want = level.alpha * mean0[i];
+        assert!(
+            (m[i] - want).abs() < Z * (var / N as f64).sqrt(),
+            "f[{i}] mean {:.4} want {want:.4}",
+            m[i]
+        );
+        // A mixture is not Gaussian: the variance's standard error from the fourth moment.
+        let m4 = xs.iter().map(|x| (x[i] - m[i]).powi(4)).sum::<f64>() / N as f64;
+        let var_se = ((m4 - var * var).max(0.0) / N as f64).sqrt();
+        assert!(
+            (c[(i, i)] - var).abs() < Z * var_se,
+            "f[{i}] var {:.4} want {var:.4}",
+            c[(i, i)]
+        );
+    }
+}
+
+/// Reconstruction guidance with the mixture likelihood (log-sum-exp over places at x0_hat) finds
+/// the place the exact posterior all but settles on (> 0.95, tested above): in at least half the
+/// samples exactly, within one grid point in 90 % (measured 65 % and 98 % on 500 samples; the
+/// binomial standard error is 0.02). Where it misses, it is the approximation of p(y | x_t) by
+/// the likelihood at x0_hat that shows, which is what the page sets beside the exact answer.
+#[test]
+fn reconstruction_guidance_finds_an_unambiguous_motif() {
+    let schedule = VpLinear::default();
+    let (gp, points, motif) = motif_setting();
+    let weights = motif_posterior(&gp.prior(), &points, &motif)
+        .unwrap()
+        .class_weights();
+    let best = (0..13)
+        .max_by(|&a, &b| weights[a].total_cmp(&weights[b]))
+        .unwrap();
+    let prior = gp.prior();
+    let observation = MotifObservation {
+        points: Some(&points),
+        motif: &motif,
+    };
+    let guided = ReconstructionGuidance {
+        model: &prior,
+        observation: &observation,
+        scale: 1.0,
+        damped: false,
+    };
+    let n = 500;
+    let xs = run(&guided, &EulerMaruyama, &schedule, 200, n, 32, None);
+    // Each sample's motif is where the motif's values fit it best.
+    let places: Vec<usize> = xs
+        .iter()
+        .map(|x| {
+            let misfit = |s: usize| -> f64 {
+                (0..4)
+                    .map(|k| (x[s + k] - [0.0, 1.0, 2.0, 1.0][k]).powi(2))
+                    .sum::<f64>()
+            };
+            (0..13)
+                .min_by(|&a, &b| misfit(a).total_cmp(&misfit(b)))
+                .unwrap()
+        })
+        .collect();
+    let share = |near: usize| {
+        places.iter().filter(|&&s| s.abs_diff(best) <= near).count() as f64 / n as f64
+    };
+    assert!(
+        share(0) >= 0.5 && share(1) >= 0.9,
+        "the motif at the likeliest place in {:.3} of samples, within one point in {:.3}",
+        share(0),
+        share(1)
     );
 }

@@ -9,7 +9,7 @@ use diffusion_playground::denoiser::{ConditionalDenoiser, Denoiser, WithLabel};
 use diffusion_playground::lab::{DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
 use diffusion_playground::native::mnist::{Digits, PIXELS};
 use diffusion_playground::network::{
-    DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, UNetConfig, load_weights,
+    DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, TimeMlpConfig, UNetConfig, load_weights,
 };
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
@@ -99,6 +99,14 @@ fn every_shipped_file_is_known_loads_and_is_small() {
                 name,
             )),
             "mlp1d" => drop(load(ScoreMlpConfig::new(32).init(&device), name)),
+            // The trained intermediate energy and force of a 2D data set (tests/trained_energy.rs
+            // measures them against the closed form).
+            _ if stem.starts_with("energy-") => {
+                drop(load(TimeMlpConfig::energy(2).init(&device), name))
+            }
+            _ if stem.starts_with("force-") => {
+                drop(load(TimeMlpConfig::force(2).init(&device), name))
+            }
             _ => {
                 let data = stem
                     .strip_prefix("mlp2d-")

@@ -173,8 +173,8 @@ fn a_checkpoint_of_another_run_is_refused() {
     assert!(err.contains("was trained with"), "{err}");
 }
 
-/// Seed 000's "Functions": the same MLP over 32 grid values learns the score of the GP the
-/// functions are drawn from, which is known exactly.
+/// The "Functions" example of the lecture notes "Conditional Diffusion Models": the same MLP over
+/// 32 grid values learns the score of the GP the functions are drawn from, which is known exactly.
 #[test]
 fn the_function_network_learns_the_gp_score() {
     use diffusion_playground::denoiser::Denoiser;

@@ -10,6 +10,8 @@ export const COLORS = {
   cfg: '#1971c2',
   classifier: '#0c8599',
   energy: '#c2255c',
+  cep: '#f08c00',
+  force: '#5c940d',
 };
 
 function toCanvas(canvas, x, y) {

@@ -28,21 +28,21 @@ pub(super) struct Args {
     noisy_classifier: PathBuf,
     #[arg(long, default_value = "data/mnist")]
     mnist: PathBuf,
-    /// Samples per row of the frequency table (seed 003: 1000).
+    /// Samples per row of the frequency table (Ilin & Friesen: 1000).
     #[arg(long, default_value_t = 1000)]
     samples: usize,
     /// Samples per setting of the trade-off and of the classifier-guidance sweep.
     #[arg(long, default_value_t = 1000)]
     sweep_samples: usize,
     /// Sampler (em, ode-euler, ode-heun, ddim, pc) and its steps for everything but the
-    /// steps experiment. Seed 003 samples with the reverse SDE; the deterministic samplers
+    /// steps experiment. Ilin & Friesen sample with the reverse SDE; the deterministic samplers
     /// forgive an undertrained network less (its errors are never washed out by fresh noise).
     #[arg(long, default_value = "em")]
     sampler: String,
     #[arg(long, default_value_t = 100)]
     steps: usize,
-    /// The step counts compared (seed 003: 20, 50, 200, 1000), the sampler they are compared
-    /// with (seed 003's reverse SDE: em) and the samples drawn for each.
+    /// The step counts compared (Ilin & Friesen: 20, 50, 200, 1000), the sampler they are
+    /// compared with (Ilin & Friesen's reverse SDE: em) and the samples drawn for each.
     #[arg(long, value_delimiter = ',', default_value = "20,50,200,1000")]
     step_counts: Vec<usize>,
     #[arg(long, default_value = "em")]
@@ -52,7 +52,7 @@ pub(super) struct Args {
     /// The digit the frequency table and the classifier-guidance sweep condition on.
     #[arg(long, default_value_t = 7)]
     class: usize,
-    /// Guidance scales w of the frequency table (seed 003's gamma = w - 1).
+    /// Guidance scales w of the frequency table (Ilin & Friesen's gamma = w - 1).
     #[arg(
         long,
         value_delimiter = ',',
@@ -79,7 +79,8 @@ pub(super) struct Args {
     /// The JSON results file.
     #[arg(long, default_value = "results/mnist-eval.json")]
     out: PathBuf,
-    /// A PNG of the first ten samples of each row of the frequency table (seed 003 Fig. 3).
+    /// A PNG of the first ten samples of each row of the frequency table (as Ilin & Friesen's
+    /// Fig. 3).
     #[arg(long, default_value = "results/mnist-samples.png")]
     grid: PathBuf,
     #[arg(long, value_enum, default_value = "cpu")]
@@ -248,7 +249,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         )
     });
 
-    // Seed 003 Fig. 4: what the samples conditioned on one digit are, as w moves.
+    // Ilin & Friesen ("Conditional Generative Diffusion with Langevin Dynamics") Fig. 4: what the
+    // samples conditioned on one digit are, as w moves.
     bar.set_message("frequency table");
     let mut frequencies = Vec::new();
     let mut conditional = None;
@@ -285,7 +287,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     files::write_atomic(&args.grid, &grid_png(&grid, SIDE))
         .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
 
-    // Seed 003 Fig. 2: are the samples copies of training digits?
+    // Ilin & Friesen Fig. 2: are the samples copies of training digits?
     let conditional = match conditional {
         Some(s) => s,
         None => draw(
@@ -315,7 +317,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         )
     });
 
-    // Seed 003 Fig. 3: quality against the number of steps, every digit, w = 1.
+    // Ilin & Friesen Fig. 3: quality against the number of steps, every digit, w = 1.
     bar.set_message("steps");
     let mut steps = Vec::new();
     for &n in &args.step_counts {
@@ -345,7 +347,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     }
     bar.suspend(|| print_quality("steps", &steps));
 
-    // Classifier guidance (seed 004): the unconditional model pushed towards one digit.
+    // Classifier guidance (Dhariwal & Nichol 2021): the unconditional model pushed towards one
+    // digit.
     bar.set_message("classifier guidance");
     let unconditional = WithLabel {
         model: &unet,
@@ -370,7 +373,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     }
     bar.suspend(|| print_quality("classifier scale", &classifier_guidance));
 
-    // Seed 001: diversity against fidelity as w grows, over all digits.
+    // Diversity against fidelity as w grows, over all digits (the trade-off Nichol et al. 2022
+    // measure for GLIDE as FID against IS).
     bar.set_message("trade-off");
     let mut tradeoff = Vec::new();
     for &w in &args.tradeoff_ws {

@@ -2,7 +2,7 @@ use super::Model;
 use super::train::load_checkpoint;
 use crate::native::files;
 use crate::network::{
-    DigitClassifierConfig, UNetConfig, half_weight_bytes, load_weights, weight_bytes,
+    DigitClassifierConfig, TimeMlpConfig, UNetConfig, half_weight_bytes, load_weights, weight_bytes,
 };
 use burn::module::Module;
 use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
@@ -14,7 +14,8 @@ pub(super) struct Args {
     #[arg(long, required_unless_present = "weights")]
     checkpoint: Option<PathBuf>,
     /// Convert a weight file instead (the site's `www/weights/unet.bpk`, say), of `--model`: the
-    /// U-Net or a classifier, whose architecture needs no checkpoint to describe it.
+    /// U-Net, a classifier, or an energy or force network, whose architecture needs no checkpoint
+    /// to describe it.
     #[arg(long, conflicts_with = "checkpoint", requires = "model")]
     weights: Option<PathBuf>,
     #[arg(long, value_enum)]
@@ -49,6 +50,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
                 Model::Classifier | Model::NoisyClassifier => {
                     encode(run.classifier().init(&device), weights, format)
                 }
+                Model::Energy => encode(TimeMlpConfig::energy(2).init(&device), weights, format),
+                Model::Force => encode(TimeMlpConfig::force(2).init(&device), weights, format),
             }
             .map_err(|e| format!("the checkpoint's averaged weights: {e}"))?;
             let what = format!(
@@ -67,6 +70,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
                 Model::Classifier | Model::NoisyClassifier => {
                     encode(classifier.init(&device), &weights, format)
                 }
+                Model::Energy => encode(TimeMlpConfig::energy(2).init(&device), &weights, format),
+                Model::Force => encode(TimeMlpConfig::force(2).init(&device), &weights, format),
                 Model::Mlp2d | Model::Mlp1d => Err(format!(
                     "the {model:?}'s size comes from its checkpoint: export it with --checkpoint"
                 )),

@@ -1,7 +1,8 @@
 //! The native command line: `train` (denoising score matching or classifier cross-entropy, with
 //! periodic atomic checkpoints and exact `--resume`), `export` (a checkpoint's averaged weights as
-//! burn's record format or safetensors), `eval` (seed 003's MNIST experiments and seed 001's
-//! guidance trade-off, written to a results file) and `bench` (training throughput).
+//! burn's record format or safetensors), `eval` (Ilin & Friesen's MNIST experiments and the
+//! diversity / fidelity trade-off of guidance, written to a results file) and `bench` (training
+//! throughput).
 
 mod bench;
 mod eval;
@@ -32,7 +33,8 @@ enum Command {
     /// Write a checkpoint's averaged (EMA) weights: burn's record format, or safetensors when the
     /// output name ends in `.safetensors`.
     Export(export::Args),
-    /// Seed 003's MNIST experiments and seed 001's guidance trade-off, measured with a clean
+    /// Ilin & Friesen's MNIST experiments ("Conditional Generative Diffusion with Langevin
+    /// Dynamics") and the diversity / fidelity trade-off of guidance, measured with a clean
     /// classifier; prints tables and writes them to a JSON results file.
     Eval(Box<eval::Args>),
     /// Training images per second for the MNIST U-Net on a device.
@@ -52,6 +54,11 @@ enum Model {
     Classifier,
     /// The noise-conditioned digit classifier for classifier guidance.
     NoisyClassifier,
+    /// The intermediate energy f_phi of energy guidance, by contrastive energy prediction, on a
+    /// 2D lab data set.
+    Energy,
+    /// The intermediate force network of force-guided diffusion, on a 2D lab data set.
+    Force,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

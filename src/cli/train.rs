@@ -1,14 +1,15 @@
 use super::train_log::{Entry, TrainingLog};
 use super::{DeviceChoice, Model, device};
 use crate::native::mnist::{Digits, SIDE};
-use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, UNetConfig};
+use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNetConfig};
 use crate::noise::{Noise, Stream};
 use crate::schedule::{Schedule, VpLinear};
-use crate::toy_data;
 use crate::training::{
-    Augmentation, Checkpoint, ClassifierSettings, ClassifierTrainer, Decay, DsmSettings,
-    DsmTrainer, LearningRateSchedule, LossWeighting, accuracy, accuracy_at, relative_eps_error,
+    Augmentation, CepTrainer, Checkpoint, ClassifierSettings, ClassifierTrainer, Decay,
+    DsmSettings, DsmTrainer, EnergySettings, ForceTrainer, LearningRateSchedule, LossWeighting,
+    accuracy, accuracy_at, relative_eps_error,
 };
+use crate::{presets, toy_data};
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,8 @@ use std::time::Instant;
 pub(super) struct Args {
     #[arg(long, value_enum)]
     model: Model,
-    /// Toy data set for mlp2d (blobs, ring, moons, swiss-roll, checkerboard); the U-Net and the
+    /// Toy data set for mlp2d (blobs, ring, moons, swiss-roll, checkerboard), or a 2D lab data set
+    /// with a closed-form score for energy and force (correlated, blobs, ring); the U-Net and the
     /// classifiers train on MNIST.
     #[arg(long, default_value = "blobs")]
     data: String,
@@ -46,7 +48,7 @@ pub(super) struct Args {
     weighting: Weighting,
     #[arg(long, default_value_t = 5.0)]
     min_snr_gamma: f64,
-    /// Probability of the null label (seed 003 masks 20 %); denoisers only.
+    /// Probability of the null label (Ilin & Friesen mask 20 %); denoisers only.
     #[arg(long, default_value_t = 0.2)]
     p_uncond: f64,
     #[arg(long, default_value_t = 0.999)]
@@ -63,6 +65,15 @@ pub(super) struct Args {
     resume: bool,
     #[arg(long, value_enum, default_value = "cpu")]
     device: DeviceChoice,
+    /// Energy and force: the target q_0 exp(-beta E), E(x) = |x - center|^2 / 2 (the 2D lab's).
+    #[arg(long, default_value_t = 1.0)]
+    beta: f64,
+    #[arg(long, num_args = 2, value_names = ["X1", "X2"], default_values_t = [1.5, 1.5])]
+    center: Vec<f64>,
+    /// Energy and force: rows that share one time, K of contrastive energy prediction; --batch
+    /// must be a multiple.
+    #[arg(long, default_value_t = 32)]
+    group: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -148,6 +159,10 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         Model::Unet | Model::Classifier | Model::NoisyClassifier => "mnist".into(),
         Model::Mlp1d => "gp".into(),
         Model::Mlp2d => args.data.clone(),
+        Model::Energy | Model::Force => {
+            check_energy_args(&args)?;
+            args.data.clone()
+        }
     };
     let run = Run {
         model: args.model,
@@ -156,7 +171,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         augmentation: match args.model {
             // The classifiers must read digits wherever and however a sampler draws them.
             Model::Classifier | Model::NoisyClassifier => CLASSIFIER_AUGMENTATION,
-            Model::Unet | Model::Mlp2d | Model::Mlp1d => Augmentation::None,
+            Model::Unet | Model::Mlp2d | Model::Mlp1d | Model::Energy | Model::Force => {
+                Augmentation::None
+            }
         },
     };
     let loaded = if args.resume {
@@ -170,7 +187,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         None
     };
     let (digits, held_out) = match run.model {
-        Model::Mlp2d | Model::Mlp1d => (None, None),
+        Model::Mlp2d | Model::Mlp1d | Model::Energy | Model::Force => (None, None),
         _ => {
             let (train, test) = Digits::load(&args.mnist)?.split(10);
             (Some(train), Some(HeldOut::of(&test, run.model, &plain)))
@@ -202,6 +219,15 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         ema_decay: args.ema,
         seed: args.seed,
     };
+    let energy = EnergySettings {
+        learning_rate: args.lr,
+        lr_schedule,
+        ema_decay: args.ema,
+        seed: args.seed,
+        beta: args.beta,
+        center: args.center.clone(),
+        group: args.group,
+    };
     let job = Job {
         args: &args,
         digits: digits.as_ref(),
@@ -221,7 +247,50 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             ClassifierTrainer::new(run.classifier().init(&device), classifier, &device),
             loaded,
         ),
+        Model::Energy => job.train(
+            CepTrainer::new(TimeMlpConfig::energy(2).init(&device), energy, &device),
+            loaded,
+        ),
+        Model::Force => {
+            let data = presets::by_name(&run.data).expect("checked by check_energy_args");
+            job.train(
+                ForceTrainer::new(
+                    TimeMlpConfig::force(2).init(&device),
+                    energy,
+                    Box::new(data),
+                    &device,
+                ),
+                loaded,
+            )
+        }
     }
+}
+
+/// The energy and force networks learn E_t of a 2D lab data set: the force trainer needs its
+/// closed-form score, and the lab draws the exact tilted target beside them.
+fn check_energy_args(args: &Args) -> Result<(), String> {
+    if presets::by_name(&args.data).is_none() {
+        return Err(format!(
+            "--model {} trains on a 2D lab data set with a closed-form score ({}), not '{}'",
+            if args.model == Model::Energy {
+                "energy"
+            } else {
+                "force"
+            },
+            presets::NAMES.join(", "),
+            args.data
+        ));
+    }
+    if !(args.beta.is_finite() && args.beta >= 0.0) || args.center.iter().any(|c| !c.is_finite()) {
+        return Err("--beta must be a non-negative number and --center two numbers".into());
+    }
+    if args.group < 2 || !args.batch.is_multiple_of(args.group) {
+        return Err(format!(
+            "--group must be at least 2 and divide --batch ({} rows in groups of {})",
+            args.batch, args.group
+        ));
+    }
+    Ok(())
 }
 
 /// What the training loop needs of a trainer.
@@ -319,6 +388,44 @@ impl Trainer for ClassifierTrainer {
     }
 }
 
+/// The energy runs have no held-out set: tests/trained_energy.rs measures them against the
+/// closed-form intermediate energy instead.
+impl Trainer for CepTrainer {
+    fn steps(&self) -> u64 {
+        CepTrainer::steps(self)
+    }
+    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
+        CepTrainer::step(self, schedule, x0)
+    }
+    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
+        CepTrainer::checkpoint(self, run)
+    }
+    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        CepTrainer::resume(self, checkpoint)
+    }
+    fn held_out(&self, _: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
+impl Trainer for ForceTrainer {
+    fn steps(&self) -> u64 {
+        ForceTrainer::steps(self)
+    }
+    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
+        ForceTrainer::step(self, schedule, x0)
+    }
+    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
+        ForceTrainer::checkpoint(self, run)
+    }
+    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
+        ForceTrainer::resume(self, checkpoint)
+    }
+    fn held_out(&self, _: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
 struct Job<'a> {
     args: &'a Args,
     digits: Option<&'a Digits>,
@@ -400,6 +507,9 @@ impl Job<'_> {
         Ok(match (self.digits, self.run.model) {
             (Some(d), _) => mnist_batch(d, noise, size, self.run.augmentation),
             (None, Model::Mlp1d) => toy_data::sample_functions(size, noise),
+            (None, Model::Energy | Model::Force) => presets::by_name(&self.run.data)
+                .ok_or_else(|| format!("'{}' is not a 2D lab data set", self.run.data))?
+                .sample(size, noise),
             (None, _) => toy_data::sample(&self.run.data, size, noise)?,
         })
     }

@@ -3,7 +3,8 @@ use crate::schedule::NoiseLevel;
 use burn::tensor::Tensor;
 
 /// Classifier-free guidance (Ho & Salimans 2021): eps(x, null) + w (eps(x, class) - eps(x, null)).
-/// Seed 003's gamma is w - 1; seed 001's s and seed 002's eta are w.
+/// Ilin & Friesen's gamma ("Conditional Generative Diffusion with Langevin Dynamics") is w - 1;
+/// the guidance scale s of AIOZ AI 2023 and the eta of Fan 2024 are w (docs/references.md).
 pub struct ClassifierFree<'a> {
     pub model: &'a dyn ConditionalDenoiser,
     pub class: usize,

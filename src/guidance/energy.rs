@@ -76,7 +76,8 @@ impl QuadraticEnergy {
     }
 }
 
-/// Energy guidance (seed 002): score_p = score_q - grad E_t with
+/// Energy guidance (Lu et al. 2023, "Contrastive Energy Prediction for Exact Energy-Guided
+/// Diffusion Sampling in Offline Reinforcement Learning"): score_p = score_q - grad E_t with
 /// E_t(x_t) = -log E_{q(x_0 | x_t)}[exp(-beta E(x_0))]. The expectation is estimated by
 /// self-normalised importance weights over samples of q_0, whose weights under q(x_0 | x_t) are
 /// proportional to N(x_t; alpha x_0, sigma^2 I); then

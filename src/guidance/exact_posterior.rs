@@ -31,7 +31,7 @@ impl From<NotPositiveDefinite> for ExactPosteriorError {
     }
 }
 
-fn noise_var(obs: &LinearObservation) -> Result<f64, ExactPosteriorError> {
+pub(super) fn noise_var(obs: &LinearObservation) -> Result<f64, ExactPosteriorError> {
     match obs.likelihood {
         Likelihood::Gaussian { std } => Ok(std * std),
         Likelihood::Bernoulli => Err(ExactPosteriorError::NotGaussian),
@@ -39,7 +39,7 @@ fn noise_var(obs: &LinearObservation) -> Result<f64, ExactPosteriorError> {
 }
 
 /// Returns the posterior and log N(y; A mu, A Sigma A^T + R), the evidence of the observation.
-fn condition(
+pub(super) fn condition(
     prior: &Gaussian,
     obs: &LinearObservation,
     var: f64,
@@ -62,8 +62,9 @@ fn condition(
     Ok((Gaussian::new(mean.as_slice().to_vec(), cov), log_evidence))
 }
 
-/// p(x | y) for Gaussian data observed linearly with Gaussian noise (a GP posterior, seed 000's
-/// p(x1 | x2 = y)). Its closed-form score is the exact conditional score at every t.
+/// p(x | y) for Gaussian data observed linearly with Gaussian noise (a GP posterior, or the
+/// p(x1 | x2 = y) of the lecture notes "Conditional Diffusion Models"). Its closed-form score is
+/// the exact conditional score at every t.
 pub fn gaussian_posterior(
     prior: &Gaussian,
     obs: &LinearObservation,

@@ -1,20 +1,26 @@
 //! Conditioning as score transforms: each wraps a model into a guided [`Denoiser`], so every
 //! sampler runs every method. One method a file.
 //!
-//! Guidance scale w (DESIGN.md): eps_w = eps(x, null) + w (eps(x, c) - eps(x, null)); w = 0 is
-//! unconditional, w = 1 conditional, w > 1 amplified, w < 0 anti-conditional.
+//! Guidance scale w (docs/architecture.md): eps_w = eps(x, null) + w (eps(x, c) - eps(x, null));
+//! w = 0 is unconditional, w = 1 conditional, w > 1 amplified, w < 0 anti-conditional.
 
 mod classifier;
 mod classifier_free;
 mod energy;
 mod exact_posterior;
+mod force;
+mod motif;
 mod reconstruction;
+mod trained_energy;
 
 pub use classifier::{ClassifierGuidance, NoisyClassifier};
 pub use classifier_free::ClassifierFree;
 pub use energy::{Energy, EnergyGuidance, QuadraticEnergy};
 pub use exact_posterior::{ExactPosteriorError, gaussian_posterior, mixture_posterior};
+pub use force::ForceGuidance;
+pub use motif::{Motif, MotifObservation, motif_posterior};
 pub use reconstruction::ReconstructionGuidance;
+pub use trained_energy::TrainedEnergyGuidance;
 
 use burn::tensor::Tensor;
 

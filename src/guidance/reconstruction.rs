@@ -1,6 +1,6 @@
 use super::gradient_with;
 use crate::denoiser::{Denoiser, x0_hat};
-use crate::observation::LinearObservation;
+use crate::observation::Observation;
 use crate::schedule::NoiseLevel;
 use burn::tensor::Tensor;
 
@@ -13,7 +13,7 @@ use burn::tensor::Tensor;
 /// replacement; still an approximation, which the page shows beside the exact posterior.
 pub struct ReconstructionGuidance<'a> {
     pub model: &'a dyn Denoiser,
-    pub observation: &'a LinearObservation,
+    pub observation: &'a dyn Observation,
     pub scale: f64,
     /// Weight the guidance by alpha^2 / (alpha^2 + sigma^2). The gradient runs through x0_hat's
     /// Jacobian, which a network gives as (I - sigma J_eps) / alpha: at high noise a difference

@@ -4,9 +4,11 @@
 
 use super::Runs;
 use crate::denoiser::{Denoiser, WithLabel};
-use crate::guidance::{ClassifierFree, ClassifierGuidance, ReconstructionGuidance};
-use crate::network::{CLASSES, DigitClassifier, UNet};
-use crate::observation::{Likelihood, LinearObservation};
+use crate::guidance::{
+    ClassifierFree, ClassifierGuidance, Motif, MotifObservation, ReconstructionGuidance,
+};
+use crate::network::{CLASSES, DigitClassifier, SIDE, UNet};
+use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement, repaint_times};
 use crate::sampler::{self, Parts, Sampler, Trajectory, uniform_times};
 use crate::schedule::{self, Schedule};
@@ -25,6 +27,10 @@ pub enum Inpainting {
     Repaint,
     /// Reconstruction guidance: the gradient of the known pixels' likelihood at x0_hat.
     Reconstruction,
+    /// Reconstruction guidance with the known pixels' place unknown: they must appear somewhere,
+    /// as a motif does in motif scaffolding; the likelihood is a log-sum-exp over every place
+    /// their bounding box fits in the image.
+    Anywhere,
 }
 
 /// One run's settings. Unknown fields are rejected so a typo is an error, not a silent default.
@@ -39,7 +45,7 @@ pub struct RunConfig {
     pub snr: f64,
     /// The digit to condition on; `None` samples unconditionally.
     pub label: Option<usize>,
-    /// Classifier-free guidance scale (DESIGN.md): 0 unconditional, 1 conditional.
+    /// Classifier-free guidance scale (docs/architecture.md): 0 unconditional, 1 conditional.
     pub w: f64,
     /// Classifier guidance scale, through the noise-conditioned classifier.
     pub classifier_scale: f64,
@@ -159,6 +165,8 @@ impl RunConfig {
 pub struct KnownPixels {
     replacement: Replacement,
     observation: LinearObservation,
+    /// The known pixels' bounding box as a motif; `None` when no pixel is known.
+    motif: Option<Motif>,
 }
 
 impl KnownPixels {
@@ -180,7 +188,28 @@ impl KnownPixels {
             .collect();
         let indices: Vec<usize> = (0..known.len()).filter(|&i| known[i]).collect();
         let values = indices.iter().map(|&i| f64::from(image[i])).collect();
+        let motif = match indices.as_slice() {
+            [] => None,
+            _ if known.len() != SIDE * SIDE => None,
+            _ => {
+                let (rows, cols) = (
+                    indices.iter().map(|i| i / SIDE),
+                    indices.iter().map(|i| i % SIDE),
+                );
+                let (top, bottom) = (rows.clone().min().unwrap_or(0), rows.max().unwrap_or(0));
+                let (left, right) = (cols.clone().min().unwrap_or(0), cols.max().unwrap_or(0));
+                let window = [bottom - top + 1, right - left + 1];
+                let box_values = (0..window[0] * window[1])
+                    .map(|k| {
+                        let p = (top + k / window[1]) * SIDE + left + k % window[1];
+                        known[p].then_some(f64::from(image[p]))
+                    })
+                    .collect();
+                Some(Motif::new(window, [SIDE, SIDE], box_values, 0.0)?)
+            }
+        };
         Ok(Self {
+            motif,
             replacement: Replacement::new(&observed),
             // Exact pixels: reconstruction guidance's own widening r_t^2 keeps the variance positive.
             observation: LinearObservation::coordinates(
@@ -227,6 +256,16 @@ impl DigitLab {
         }
         if known.is_none() && config.runs.iter().any(|r| r.inpainting != Inpainting::None) {
             return Err("inpainting needs an image and a mask of known pixels".into());
+        }
+        if known.as_ref().is_some_and(|k| k.motif.is_none())
+            && config
+                .runs
+                .iter()
+                .any(|r| r.inpainting == Inpainting::Anywhere)
+        {
+            return Err(
+                "pixels at an unknown place need some known pixels in a 28x28 image".into(),
+            );
         }
         let dim = crate::denoiser::ConditionalDenoiser::dim(unet.as_ref());
         if let Some(k) = &known
@@ -304,7 +343,7 @@ impl Runs for DigitLab {
     fn with_parts<R>(&self, r: usize, f: impl FnOnce(Parts) -> R) -> R {
         let run = &self.config.runs[r];
         let unet: &UNet = &self.unet;
-        let (cfg, plain, classified, reconstructed);
+        let (cfg, plain, classified, reconstructed, anywhere);
         let mut model: &dyn Denoiser = match run.label {
             Some(class) => {
                 cfg = ClassifierFree {
@@ -334,10 +373,26 @@ impl Runs for DigitLab {
             model = &classified;
         }
         let known = self.known.as_ref();
-        if let (Inpainting::Reconstruction, Some(k)) = (run.inpainting, known) {
+        let observation: Option<&dyn Observation> = match (run.inpainting, known) {
+            (Inpainting::Reconstruction, Some(k)) => Some(&k.observation),
+            (
+                Inpainting::Anywhere,
+                Some(KnownPixels {
+                    motif: Some(motif), ..
+                }),
+            ) => {
+                anywhere = MotifObservation {
+                    points: None,
+                    motif,
+                };
+                Some(&anywhere)
+            }
+            _ => None,
+        };
+        if let Some(observation) = observation {
             reconstructed = ReconstructionGuidance {
                 model,
-                observation: &k.observation,
+                observation,
                 scale: run.guidance_scale,
                 damped: true,
             };
@@ -489,5 +544,32 @@ mod tests {
             }
         }
         assert!(x_of(2).iter().all(|v| v.is_finite()));
+    }
+
+    /// The place-unknown run needs known pixels to place, and with them runs to finite images.
+    #[test]
+    fn pixels_at_an_unknown_place_need_known_pixels_and_run() {
+        let image = vec![-1.0f32; 784];
+        let anywhere = DigitLabConfig {
+            batch: 2,
+            runs: vec![run(RunConfig {
+                inpainting: Inpainting::Anywhere,
+                steps: 3,
+                ..RunConfig::default()
+            })],
+            ..DigitLabConfig::default()
+        };
+        let none = KnownPixels::new(&image, &[false; 784]).unwrap();
+        let err = lab(anywhere.clone(), Some(none)).err().unwrap();
+        assert!(err.contains("need some known pixels"), "{err}");
+        // A 6 x 4 patch with a hole: a 23 x 25 grid of places.
+        let known: Vec<bool> = (0..784)
+            .map(|p| (10..16).contains(&(p / 28)) && (3..7).contains(&(p % 28)) && p != 12 * 28 + 4)
+            .collect();
+        let patch = KnownPixels::new(&image, &known).unwrap();
+        assert_eq!(patch.motif.as_ref().unwrap().places(), 23 * 25);
+        let mut lab = lab(anywhere, Some(patch)).unwrap();
+        while lab.step().is_some() {}
+        assert!(to_vec(lab.frame().pixels).iter().all(|v| v.is_finite()));
     }
 }

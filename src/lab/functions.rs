@@ -1,13 +1,15 @@
-//! Seed 000's "Functions" demo: diffusion over functions (GP draws on a 32-point grid),
-//! conditioned on points the user clicks, three ways from the same noise — the exact GP
-//! posterior score, replacement and reconstruction guidance — beside the closed-form posterior
-//! mean and band, which only a Gaussian process gives.
+//! The "Functions" example of the lecture notes "Conditional Diffusion Models": diffusion over
+//! functions (GP draws on a 32-point grid), conditioned on points the user clicks, three ways from
+//! the same noise — the exact GP posterior score, replacement and reconstruction guidance — beside
+//! the closed-form posterior mean and band, which only a Gaussian process gives.
 
 use super::Runs;
 use crate::denoiser::{Denoiser, Gaussian, GaussianProcess, WithLabel};
-use crate::guidance::{ReconstructionGuidance, gaussian_posterior};
+use crate::guidance::{
+    Motif, MotifObservation, ReconstructionGuidance, gaussian_posterior, motif_posterior,
+};
 use crate::network::ScoreMlp;
-use crate::observation::{Likelihood, LinearObservation};
+use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement};
 use crate::sampler::{self, Parts, Sampler, Trajectory, uniform_times};
 use crate::schedule::{self, Schedule};
@@ -34,6 +36,11 @@ pub struct FunctionLabConfig {
     pub batch: usize,
     pub seed: u64,
     pub guidance_scale: f64,
+    /// Values every function must contain at consecutive grid points, place unknown
+    /// (`MOTIF_LENGTHS` of them; empty for none).
+    pub motif: Vec<f64>,
+    /// Standard deviation of the motif's values: positive, a drawn motif is never exact.
+    pub motif_std: f64,
 }
 
 impl Default for FunctionLabConfig {
@@ -49,12 +56,16 @@ impl Default for FunctionLabConfig {
             batch: 16,
             seed: 1,
             guidance_scale: 1.0,
+            motif: Vec::new(),
+            motif_std: 0.1,
         }
     }
 }
 
 pub const MAX_POINTS: usize = 32;
 pub const MAX_STEPS: usize = 2000;
+/// A motif is a short run: long enough to have a shape, short enough to leave it a place to move.
+pub const MOTIF_LENGTHS: std::ops::RangeInclusive<usize> = 3..=8;
 
 impl FunctionLabConfig {
     pub fn from_json(json: &str) -> Result<Self, String> {
@@ -88,6 +99,23 @@ impl FunctionLabConfig {
         if !(self.guidance_scale.is_finite() && self.guidance_scale.abs() <= 100.0) {
             return Err("guidance_scale must be between -100 and 100".into());
         }
+        if !(self.motif.is_empty() || MOTIF_LENGTHS.contains(&self.motif.len())) {
+            return Err(format!(
+                "a motif has {} to {} values (or none)",
+                MOTIF_LENGTHS.start(),
+                MOTIF_LENGTHS.end()
+            ));
+        }
+        if self
+            .motif
+            .iter()
+            .any(|y| !(y.is_finite() && y.abs() <= 5.0))
+        {
+            return Err("motif values must lie in [-5, 5]".into());
+        }
+        if !(0.01..=2.0).contains(&self.motif_std) {
+            return Err("motif_std must be between 0.01 and 2".into());
+        }
         Ok(())
     }
 }
@@ -99,9 +127,17 @@ pub struct FunctionLab {
     config: FunctionLabConfig,
     process: GaussianProcess,
     prior: Gaussian,
-    posterior: Gaussian,
+    /// The exact conditional: the GP posterior, or with a motif the mixture over its places.
+    posterior: Box<dyn Denoiser>,
+    /// The exact posterior's mean and standard deviation, point by point.
+    band: (Vec<f64>, Vec<f64>),
+    /// The exact posterior over the motif's first grid point; empty without a motif.
+    motif_places: Vec<f64>,
     network: Option<Rc<ScoreMlp>>,
     observation: LinearObservation,
+    motif: Option<Motif>,
+    /// Replacement knows no latent place: it pastes the motif where the exact posterior
+    /// puts it most likely, the naive method the page shows losing the other places.
     replacement: Replacement,
     sampler: Box<dyn Sampler>,
     schedule: Box<dyn Schedule>,
@@ -137,7 +173,39 @@ impl FunctionLab {
             },
         );
         let prior = process.prior();
-        let posterior = gaussian_posterior(&prior, &observation).map_err(|e| e.to_string())?;
+        let motif = if config.motif.is_empty() {
+            None
+        } else {
+            Some(Motif::run(
+                &config.motif,
+                process.grid.len(),
+                config.motif_std,
+            )?)
+        };
+        let (posterior, (mean, cov), motif_places): (Box<dyn Denoiser>, _, _) = match &motif {
+            None => {
+                let posterior =
+                    gaussian_posterior(&prior, &observation).map_err(|e| e.to_string())?;
+                let moments = (posterior.mean().to_vec(), posterior.cov().clone());
+                (Box::new(posterior), moments, Vec::new())
+            }
+            Some(motif) => {
+                let posterior =
+                    motif_posterior(&prior, &observation, motif).map_err(|e| e.to_string())?;
+                let places = posterior.class_weights();
+                let likeliest = (0..places.len())
+                    .max_by(|&a, &b| places[a].total_cmp(&places[b]))
+                    .expect("a motif has a place");
+                for (i, y) in motif.cells(likeliest) {
+                    observed[i] = Some(y);
+                }
+                let moments = posterior.moments();
+                (Box::new(posterior), moments, places)
+            }
+        };
+        let sd = (0..cov.rows())
+            .map(|i| cov[(i, i)].max(0.0).sqrt())
+            .collect();
         let schedule = schedule::by_name("vp").expect("vp exists");
         let sampler = sampler::by_name(&config.sampler, config.eta, config.snr).expect("validated");
         let mut lab = Self {
@@ -146,8 +214,11 @@ impl FunctionLab {
             process,
             prior,
             posterior,
+            band: (mean, sd),
+            motif_places,
             network,
             observation,
+            motif,
             sampler,
             schedule,
             runs: Vec::new(),
@@ -206,13 +277,15 @@ impl FunctionLab {
         Some(self.frame())
     }
 
-    /// The exact GP posterior on the grid: mean, then standard deviation, point by point.
+    /// The exact posterior on the grid: mean, then standard deviation, point by point.
     pub fn posterior_band(&self) -> (Vec<f64>, Vec<f64>) {
-        let cov = self.posterior.cov();
-        let sd = (0..cov.rows())
-            .map(|i| cov[(i, i)].max(0.0).sqrt())
-            .collect();
-        (self.posterior.mean().to_vec(), sd)
+        self.band.clone()
+    }
+
+    /// The exact posterior probability of each place of the motif (its first grid point);
+    /// empty without a motif.
+    pub fn motif_places(&self) -> &[f64] {
+        &self.motif_places
     }
 }
 
@@ -234,15 +307,25 @@ impl Runs for FunctionLab {
             _ => &self.prior,
         };
         let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
-        let guided;
+        let (guided, with_motif);
+        let observation: &dyn Observation = match &self.motif {
+            Some(motif) => {
+                with_motif = MotifObservation {
+                    points: Some(&self.observation),
+                    motif,
+                };
+                &with_motif
+            }
+            None => &self.observation,
+        };
         let (model, projection): (&dyn Denoiser, Option<&dyn Projection>) =
             match FUNCTION_METHODS[m] {
-                "exact" => (&self.posterior, None),
+                "exact" => (self.posterior.as_ref(), None),
                 "replacement" => (model, Some(&self.replacement)),
                 _ => {
                     guided = ReconstructionGuidance {
                         model,
-                        observation: &self.observation,
+                        observation,
                         scale: self.config.guidance_scale,
                         damped: self.config.model == "learned",
                     };
@@ -271,6 +354,10 @@ mod tests {
             (r#"{"steps":0}"#, "steps"),
             (r#"{"obs_std":-1}"#, "obs_std"),
             (r#"{"pointz":[]}"#, "unknown field"),
+            (r#"{"motif":[1,2]}"#, "3 to 8 values"),
+            (r#"{"motif":[0,0,0,0,0,0,0,0,0]}"#, "3 to 8 values"),
+            (r#"{"motif":[0,9,0]}"#, "motif values"),
+            (r#"{"motif":[0,1,0],"motif_std":0}"#, "motif_std"),
         ] {
             let err = FunctionLabConfig::from_json(json).unwrap_err();
             assert!(err.contains(needle), "{json}: {err}");
@@ -315,5 +402,45 @@ mod tests {
         // The band is tight where points were observed and wide between them.
         let at = |x: f64| lab.process.nearest(x);
         assert!(sd[at(0.0)] < 0.1 && sd[at(-1.0)] > 0.5);
+    }
+
+    /// With a motif, the places' posterior is a distribution the points make sharp (the page's
+    /// "one place" preset), and the replacement run carries the motif exactly at the likeliest
+    /// place.
+    #[test]
+    fn a_motif_is_placed_where_the_points_make_it_likely() {
+        let motif = vec![1.0, 1.6, 1.9, 1.6, 1.0];
+        let config = FunctionLabConfig {
+            model: "exact".into(),
+            points: vec![(-0.8, 0.0), (-0.3, 1.8), (0.6, -1.0)],
+            motif: motif.clone(),
+            steps: 50,
+            batch: 8,
+            ..FunctionLabConfig::default()
+        };
+        let mut lab = FunctionLab::new(config, None, &Device::flex()).unwrap();
+        let places = lab.motif_places().to_vec();
+        assert_eq!(places.len(), lab.grid().len() - 4);
+        assert!((places.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let likeliest = (0..places.len())
+            .max_by(|&a, &b| places[a].total_cmp(&places[b]))
+            .unwrap();
+        // The motif's peak lies on the point at x = -0.3, the one that says 1.8.
+        assert_eq!(likeliest + 2, lab.process.nearest(-0.3), "{places:.3?}");
+        assert!(places[likeliest] > 0.9, "{places:.3?}");
+        while lab.step().is_some() {}
+        let n = lab.grid().len();
+        let frame = to_vec(lab.frame());
+        // Blocks: [exact x, exact x0_hat, replacement x, ...], each batch x n.
+        let replaced = &frame[2 * 8 * n..3 * 8 * n];
+        for f in replaced.chunks(n) {
+            for (k, want) in motif.iter().enumerate() {
+                let got = f64::from(f[likeliest + k]);
+                assert!(
+                    (got - want).abs() < 0.05,
+                    "replaced value {got} want {want}"
+                );
+            }
+        }
     }
 }

@@ -10,7 +10,10 @@ pub use digits::{
     DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig,
 };
 pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig};
-pub use points::{CONDITIONINGS, Frame, LEARNED, Lab2d, Lab2dConfig, methods};
+pub use points::{
+    CONDITIONINGS, EnergyNetworks, Frame, LEARNED, Lab2d, Lab2dConfig, TRAINED_ENERGY,
+    TrainedEnergy, methods,
+};
 
 use crate::sampler::{Parts, Trajectory};
 use burn::tensor::Device;

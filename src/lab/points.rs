@@ -2,18 +2,20 @@
 //! conditional target reached several ways beside its exact answer: p(x1 | x2 = y) by the
 //! exact posterior, replacement and reconstruction guidance; a class by its exact conditional,
 //! classifier-free guidance and classifier guidance; an energy tilt by its exact tilted mixture
-//! and energy guidance. The base model is the closed form or a score network trained on the
-//! data ("learned"); the exact runs always use the closed form.
+//! and energy guidance, by importance weights over data samples and, where networks learned the
+//! energy, by the trained intermediate energy and the trained intermediate force. The base model
+//! is the closed form or a score network trained on the data ("learned"); the exact runs always
+//! use the closed form.
 //!
 //! Plain Rust, so it is tested natively; `web` wraps it for the page.
 
 use super::Runs;
 use crate::denoiser::{Denoiser, GaussianMixture, WithLabel};
 use crate::guidance::{
-    ClassifierFree, ClassifierGuidance, EnergyGuidance, QuadraticEnergy, ReconstructionGuidance,
-    mixture_posterior,
+    ClassifierFree, ClassifierGuidance, EnergyGuidance, ForceGuidance, QuadraticEnergy,
+    ReconstructionGuidance, TrainedEnergyGuidance, mixture_posterior,
 };
-use crate::network::ScoreMlp;
+use crate::network::{ScoreMlp, TimeMlp};
 use crate::observation::{Likelihood, LinearObservation};
 use crate::presets;
 use crate::projection::Replacement;
@@ -83,6 +85,33 @@ impl Default for Lab2dConfig {
 
 /// Data sets a score network was trained on (www/weights/mlp2d-<name>.bpk).
 pub const LEARNED: [&str; 2] = ["blobs", "ring"];
+
+/// What the shipped intermediate energy and force networks learned (www/weights/energy-<data>.bpk
+/// and force-<data>.bpk, scripts/train-weights.sh): E_t of the target q_0 exp(-beta E) for these
+/// data sets, beta and center. Each network knows one energy, so the lab runs them only when its
+/// settings are these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrainedEnergy {
+    pub data: &'static [&'static str],
+    pub beta: f64,
+    pub center: [f64; 2],
+}
+
+pub const TRAINED_ENERGY: TrainedEnergy = TrainedEnergy {
+    data: &["blobs"],
+    beta: 1.0,
+    center: [1.5, 1.5],
+};
+
+impl TrainedEnergy {
+    /// Whether `config` asks for the energy these networks learned.
+    pub fn fits(&self, config: &Lab2dConfig) -> bool {
+        config.conditioning == "energy"
+            && self.data.contains(&config.preset.as_str())
+            && config.beta == self.beta
+            && config.center == self.center
+    }
+}
 
 pub const MAX_STEPS: usize = 2000;
 pub const MAX_BATCH: usize = 20_000;
@@ -187,6 +216,18 @@ pub fn methods(conditioning: &str) -> &'static [&'static str] {
     }
 }
 
+/// The energy runs when networks learned the energy: importance weights, the trained
+/// intermediate energy (contrastive energy prediction) and the trained intermediate force.
+const TRAINED_ENERGY_METHODS: [&str; 5] = ["unconditional", "exact", "energy", "cep", "force"];
+
+/// The trained intermediate energy f_phi and intermediate force network h_psi of one data set's
+/// [`TRAINED_ENERGY`].
+#[derive(Clone)]
+pub struct EnergyNetworks {
+    pub energy: Rc<TimeMlp>,
+    pub force: Rc<TimeMlp>,
+}
+
 /// Data samples the energy guidance estimate averages over.
 const ENERGY_SAMPLES: usize = 2000;
 
@@ -196,6 +237,7 @@ pub struct Lab2d {
     /// The exact answer of the conditioning: posterior, class conditional or tilted data.
     target: GaussianMixture,
     network: Option<Rc<ScoreMlp>>,
+    energy_networks: Option<EnergyNetworks>,
     observation: LinearObservation,
     replacement: Replacement,
     energy: QuadraticEnergy,
@@ -255,6 +297,7 @@ impl Lab2d {
             data,
             target,
             network,
+            energy_networks: None,
             observation,
             replacement,
             energy,
@@ -276,7 +319,48 @@ impl Lab2d {
     }
 
     pub fn methods(&self) -> &'static [&'static str] {
-        methods(&self.config.conditioning)
+        if self.energy_networks.is_some() {
+            &TRAINED_ENERGY_METHODS
+        } else {
+            methods(&self.config.conditioning)
+        }
+    }
+
+    /// The trained energy networks; their runs exist only when the lab has them.
+    fn energy_networks(&self) -> &EnergyNetworks {
+        self.energy_networks
+            .as_ref()
+            .expect("the trained energy runs exist only with their networks")
+    }
+
+    /// Adds the runs of the trained energy networks (before the first step): energy guidance
+    /// three ways on the same noise beside the exact target. Only for the energy they learned.
+    pub fn use_energy_networks(&mut self, networks: EnergyNetworks) -> Result<(), String> {
+        let trained = TRAINED_ENERGY;
+        if !trained.fits(&self.config) {
+            return Err(format!(
+                "the energy networks learned beta = {} and centre ({}, {}) on {} under energy \
+                 conditioning, not these settings",
+                trained.beta,
+                trained.center[0],
+                trained.center[1],
+                trained.data.join(", ")
+            ));
+        }
+        if self.index() > 0 {
+            return Err("energy networks join a lab before its first step".into());
+        }
+        self.energy_networks = Some(networks);
+        let times = uniform_times(self.config.steps, self.schedule.t_min());
+        let device = self.device.clone();
+        self.start_runs(
+            self.methods().len(),
+            |_| times.clone(),
+            self.config.batch,
+            self.config.seed,
+            &device,
+        );
+        Ok(())
     }
 
     pub fn config(&self) -> &Lab2dConfig {
@@ -423,6 +507,7 @@ impl Runs for Lab2d {
             label: None,
         };
         let (guided_cfg, guided_classifier, guided_energy, guided_reconstruction);
+        let (guided_cep, guided_force);
         let (model, projection): (&dyn Denoiser, Option<&dyn crate::projection::Projection>) =
             match self.methods()[m] {
                 "unconditional" => (&unconditional, None),
@@ -463,6 +548,20 @@ impl Runs for Lab2d {
                         &self.device,
                     );
                     (&guided_energy, None)
+                }
+                "cep" => {
+                    guided_cep = TrainedEnergyGuidance {
+                        model: &unconditional,
+                        energy: &self.energy_networks().energy,
+                    };
+                    (&guided_cep, None)
+                }
+                "force" => {
+                    guided_force = ForceGuidance {
+                        model: &unconditional,
+                        force: &self.energy_networks().force,
+                    };
+                    (&guided_force, None)
                 }
                 other => unreachable!("method {other} has no parts"),
             };
@@ -609,6 +708,60 @@ mod tests {
             "{exact:?} vs {unconditional:?}"
         );
         assert_eq!(lab.target_samples(3).len(), 6);
+    }
+
+    /// The trained energy runs join the lab on the same noise, and only for the energy the
+    /// networks learned. (Untrained networks here: tests/trained_energy.rs measures the shipped.)
+    #[test]
+    fn energy_networks_add_their_runs_for_their_energy_only() {
+        let device = Device::flex();
+        let networks = EnergyNetworks {
+            energy: Rc::new(crate::network::TimeMlpConfig::energy(2).init(&device)),
+            force: Rc::new(crate::network::TimeMlpConfig::force(2).init(&device)),
+        };
+        let config = Lab2dConfig {
+            preset: "blobs".into(),
+            conditioning: "energy".into(),
+            steps: 3,
+            batch: 8,
+            ..Lab2dConfig::default()
+        };
+        assert!(TRAINED_ENERGY.fits(&config));
+        let mut lab = Lab2d::new(config.clone(), None, &device).unwrap();
+        lab.use_energy_networks(networks.clone()).unwrap();
+        assert_eq!(
+            lab.methods(),
+            ["unconditional", "exact", "energy", "cep", "force"]
+        );
+        let start = to_vec(lab.frame().points);
+        // Blocks of 8 pairs, x and x0_hat per run: every run's x starts from the same noise.
+        for m in 1..5 {
+            assert_eq!(start[0..16], start[32 * m..32 * m + 16], "run {m}");
+        }
+        lab.step();
+        assert!(lab.use_energy_networks(networks.clone()).is_err());
+        for other in [
+            Lab2dConfig {
+                beta: 2.0,
+                ..config.clone()
+            },
+            Lab2dConfig {
+                center: [1.0, 1.5],
+                ..config.clone()
+            },
+            Lab2dConfig {
+                preset: "ring".into(),
+                ..config.clone()
+            },
+            Lab2dConfig {
+                conditioning: "class".into(),
+                ..config.clone()
+            },
+        ] {
+            let mut lab = Lab2d::new(other, None, &device).unwrap();
+            let err = lab.use_energy_networks(networks.clone()).unwrap_err();
+            assert!(err.contains("beta = 1"), "{err}");
+        }
     }
 
     #[test]

@@ -7,9 +7,11 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::{Device, Tensor, activation};
 
-/// A small convolutional digit classifier. Clean, it judges what the samplers draw (seed 003's
-/// 99 %-accurate classifier) and its last hidden layer gives the features of the Fréchet
-/// distance; noise-conditioned, it takes t too and guides sampling (classifier guidance, seed 004).
+/// A small convolutional digit classifier. Clean, it judges what the samplers draw (as the
+/// 99 %-accurate classifier of Ilin & Friesen, "Conditional Generative Diffusion with Langevin
+/// Dynamics", does) and its last hidden layer gives the features of the Fréchet distance;
+/// noise-conditioned, it takes t too and guides sampling (classifier guidance, Dhariwal & Nichol
+/// 2021, "Diffusion Models Beat GANs on Image Synthesis").
 #[derive(Config, Debug)]
 pub struct DigitClassifierConfig {
     #[config(default = 10)]

@@ -5,12 +5,14 @@
 mod classifier;
 mod mlp;
 mod time_embedding;
+mod time_mlp;
 mod unet;
 mod weights;
 
 pub use classifier::{DigitClassifier, DigitClassifierConfig};
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
+pub use time_mlp::{TimeMlp, TimeMlpConfig};
 pub use unet::{UNet, UNetConfig};
 pub use weights::{half_weight_bytes, load_weights, weight_bytes};
 

@@ -9,7 +9,7 @@ use burn::tensor::Tensor;
 ///
 /// Only approximate: the unobserved part never sees the observation's own noise path, so it
 /// follows p(x_unobserved | noisy observation) rather than the exact conditional. The tests
-/// measure that bias on seed 000's Gaussian.
+/// measure that bias on the 2D Gaussian of the lecture notes "Conditional Diffusion Models".
 #[derive(Debug, Clone)]
 pub struct Replacement {
     mask: Vec<f64>,

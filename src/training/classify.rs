@@ -20,7 +20,7 @@ pub struct ClassifierSettings {
 }
 
 /// Cross-entropy training of a [`DigitClassifier`]. A noise-conditioned classifier sees each
-/// image at a random t on `schedule` (Dhariwal & Nichol train theirs on noised inputs, seed 004);
+/// image at a random t on `schedule` (Dhariwal & Nichol train theirs on noised inputs);
 /// a clean one sees the images as they are. Adam, a moving average of the weights to evaluate and
 /// export, checkpoints and exact resume as for the denoisers.
 pub struct ClassifierTrainer {

@@ -44,7 +44,7 @@ pub struct DsmSettings {
     pub lr_schedule: LearningRateSchedule,
     #[serde(default)]
     pub weighting: LossWeighting,
-    /// Probability of training a sample with the null label (seed 003: 0.2).
+    /// Probability of training a sample with the null label (Ilin & Friesen: 0.2).
     pub p_uncond: f64,
     pub ema_decay: f64,
     pub seed: u64,

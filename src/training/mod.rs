@@ -1,19 +1,24 @@
-//! Native training: denoising score matching for the eps networks of `crate::network`, and
-//! cross-entropy for the digit classifiers; both checkpoint and resume exactly.
+//! Native training: denoising score matching for the eps networks of `crate::network`,
+//! cross-entropy for the digit classifiers, and the intermediate energy and force of energy
+//! guidance; all checkpoint and resume exactly.
 
 mod augment;
+mod cep;
 mod checkpoint;
 mod classify;
 mod dsm;
 mod ema;
+mod force;
 mod learning_rate;
 mod optimised;
 
 pub use augment::Augmentation;
+pub use cep::{CepTrainer, EnergySettings};
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy, accuracy_at};
 pub use dsm::{DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
 pub use ema::Ema;
+pub use force::ForceTrainer;
 pub use learning_rate::{Decay, LearningRateSchedule};
 
 use crate::noise::Noise;
@@ -44,6 +49,51 @@ fn noise_at_random_times(schedule: &dyn Schedule, x0: Tensor<2>, noise: &mut Noi
     let z = noise.normal(batch, dim, &device);
     let x = x0 * column(&|l| l.alpha) + z.clone() * column(&|l| l.sigma);
     Noised {
+        x,
+        t: column(&|l| l.t),
+        z,
+        levels,
+    }
+}
+
+/// A batch seen in groups of rows that share one time, t ~ U(t_min, 1) per group: contrastive
+/// energy prediction compares the members of a group at one t, and a closed-form score answers
+/// one t per call.
+struct Grouped {
+    x: Tensor<2>,
+    /// [batch, 1]
+    t: Tensor<2>,
+    z: Tensor<2>,
+    /// One level per group.
+    levels: Vec<NoiseLevel>,
+}
+
+fn noise_in_groups(
+    schedule: &dyn Schedule,
+    x0: Tensor<2>,
+    group: usize,
+    noise: &mut Noise,
+) -> Grouped {
+    let [batch, dim] = x0.dims();
+    assert!(
+        group > 0 && batch.is_multiple_of(group),
+        "the batch must be whole groups of {group}"
+    );
+    let device = x0.device();
+    let t_min = schedule.t_min();
+    let levels: Vec<NoiseLevel> = (0..batch / group)
+        .map(|_| schedule.level(t_min + (1.0 - t_min) * noise.uniform()))
+        .collect();
+    let column = |f: &dyn Fn(&NoiseLevel) -> f64| {
+        let v: Vec<f32> = levels
+            .iter()
+            .flat_map(|l| std::iter::repeat_n(f(l) as f32, group))
+            .collect();
+        Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &device)
+    };
+    let z = noise.normal(batch, dim, &device);
+    let x = x0 * column(&|l| l.alpha) + z.clone() * column(&|l| l.sigma);
+    Grouped {
         x,
         t: column(&|l| l.t),
         z,

@@ -60,6 +60,12 @@ impl FunctionLab {
         self.inner.posterior_band().1
     }
 
+    /// The exact posterior probability of each place of the motif (where its first value lies
+    /// on the grid); empty without a motif.
+    pub fn motif_places(&self) -> Vec<f64> {
+        self.inner.motif_places().to_vec()
+    }
+
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
         self.inner.is_done()

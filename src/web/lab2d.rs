@@ -1,4 +1,4 @@
-use super::{Backend, ScoreNetwork, js_error};
+use super::{Backend, EnergyNetworks, ScoreNetwork, js_error};
 use crate::lab::{self, Lab2dConfig};
 use burn::tensor::Tensor;
 use wasm_bindgen::prelude::*;
@@ -41,12 +41,17 @@ impl Lab2d {
         serde_json::to_string(self.inner.config()).expect("settings serialise")
     }
 
-    /// Method names of a conditioning, in the order of a frame's blocks.
-    pub fn methods(conditioning: &str) -> Vec<String> {
-        lab::methods(conditioning)
-            .iter()
-            .map(|m| m.to_string())
-            .collect()
+    /// Adds the runs of the trained energy networks, before the first step; refused unless the
+    /// settings are the energy they learned (`EnergyNetworks.trained()`).
+    pub fn use_energy_networks(&mut self, networks: &EnergyNetworks) -> Result<(), JsError> {
+        self.inner
+            .use_energy_networks(networks.0.clone())
+            .map_err(js_error)
+    }
+
+    /// Method names of this lab's runs, in the order of a frame's blocks.
+    pub fn run_methods(&self) -> Vec<String> {
+        self.inner.methods().iter().map(|m| m.to_string()).collect()
     }
 
     #[wasm_bindgen(getter)]

@@ -4,12 +4,14 @@
 
 mod backend;
 mod digits;
+mod energy_networks;
 mod functions;
 mod lab2d;
 mod score_network;
 
 pub use backend::Backend;
 pub use digits::{DigitFrame, DigitLab, DigitModels};
+pub use energy_networks::EnergyNetworks;
 pub use functions::FunctionLab;
 pub use lab2d::{Frame, Lab2d};
 pub use score_network::ScoreNetwork;

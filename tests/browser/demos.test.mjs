@@ -120,6 +120,17 @@ test('bad URL parameters fall back to defaults with a visible notice', async () 
   await page.close();
 });
 
+test('inpainting: the known pixels at an unknown place run beside the known-place methods', async () => {
+  const { page, errors } = await open(env.browser, site('demo=inpainting&backend=cpu&mask=patch&steps=2&batch=1&resamplings=1'));
+  await waitForState(page, 'done');
+  const captions = await page.locator('#panels figcaption').allTextContents();
+  assert.equal(captions.length, 4, captions.join(' | '));
+  assert.match(captions[3], /known pixels at an unknown place/);
+  await screenshot(page, 'demo-inpainting-patch.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('painting the mask on the digit restarts inpainting and is kept in the URL', async () => {
   const { page, errors } = await open(env.browser, site('demo=inpainting&backend=cpu&steps=2&batch=1&resamplings=1'));
   await waitForState(page, 'done');
@@ -231,14 +242,96 @@ test('functions: clicking adds an observed point, shift-click removes one, clear
   await page.close();
 });
 
+// The exact posterior over a motif's place, by brute force apart from the library: for every
+// place, the joint Gaussian density of the points and the motif under the function prior (RBF,
+// lengthscale 0.25, variance 1, jitter 1e-4, on 32 points over [-1, 1]), normalised over places.
+function motifPlaces(points, motif, { obsStd = 0.05, motifStd = 0.1 } = {}) {
+  const grid = Array.from({ length: 32 }, (_, i) => -1 + (2 * i) / 31);
+  const nearest = (x) => grid.reduce((b, g, k) => (Math.abs(g - x) < Math.abs(grid[b] - x) ? k : b), 0);
+  const kernel = (i, j) => Math.exp(-0.5 * ((grid[i] - grid[j]) / 0.25) ** 2) + (i === j ? 1e-4 : 0);
+  const logs = [];
+  for (let s = 0; s + motif.length <= grid.length; s += 1) {
+    const idx = [...points.map(([x]) => nearest(x)), ...motif.map((_, m) => s + m)];
+    const y = [...points.map(([, v]) => v), ...motif];
+    const noise = [...points.map(() => obsStd ** 2), ...motif.map(() => motifStd ** 2)];
+    const a = idx.map((i, r) => [...idx.map((j, c) => kernel(i, j) + (r === c ? noise[r] : 0)), y[r]]);
+    const n = idx.length;
+    let logdet = 0;
+    for (let k = 0; k < n; k += 1) {
+      logdet += Math.log(a[k][k]);
+      for (let i = k + 1; i < n; i += 1) {
+        const f = a[i][k] / a[k][k];
+        for (let j = k; j <= n; j += 1) a[i][j] -= f * a[k][j];
+      }
+    }
+    const z = new Array(n).fill(0);
+    for (let i = n - 1; i >= 0; i -= 1) {
+      let t = a[i][n];
+      for (let j = i + 1; j < n; j += 1) t -= a[i][j] * z[j];
+      z[i] = t / a[i][i];
+    }
+    logs.push(-0.5 * (y.reduce((acc, v, i) => acc + v * z[i], 0) + logdet));
+  }
+  const max = Math.max(...logs);
+  const total = logs.reduce((acc, l) => acc + Math.exp(l - max), 0);
+  return logs.map((l) => Math.exp(l - max) / total);
+}
+
+test('functions: a motif at an unknown place; the posterior over places is the closed form, a drag draws one', async () => {
+  // Two values are no motif: the page says so and runs without one.
+  const { page, errors } = await open(env.browser, site('demo=functions&backend=cpu&steps=3&batch=4&model=exact&motif=1:2'));
+  await waitForState(page, 'done');
+  assert.match(await page.textContent('#notice'), /\bmotif\b/);
+  assert.equal(await page.locator('#functions-places').count(), 0, 'no motif, no bars');
+  const before = await drawn(page);
+  await page.click('#motif-preset-0');
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('motif'));
+  await waitForState(page, 'done');
+  const { points, motif } = params(page.url());
+  assert.equal(motif, '1:1.6:1.9:1.6:1');
+  const shown = JSON.parse(await page.getAttribute('#functions-places', 'data-places'));
+  const want = motifPlaces(points.split(',').map((p) => p.split(':').map(Number)), motif.split(':').map(Number));
+  assert.equal(shown.length, want.length);
+  const worst = Math.max(...shown.map((p, s) => Math.abs(p - want[s])));
+  assert.ok(worst < 1e-6, `places differ from brute force by ${worst}`);
+  const likeliest = want.indexOf(Math.max(...want));
+  assert.ok(want[likeliest] > 0.9, 'the preset makes one place all but certain');
+  assert.match(await page.getAttribute('#functions-places', 'aria-label'), /probability 0\.9\d/);
+  assert.match(await page.textContent('#panels'), /replacement at the likeliest place/);
+  assert.notEqual(await drawn(page), before);
+  await screenshot(page, 'demo-functions-motif.png');
+
+  // Motif mode: a drag from x = -0.5 to x = -0.2 draws the values under it, 5 grid points.
+  await page.click('#motif-mode');
+  const box = await page.locator('#functions-exact').boundingBox();
+  const at = (x, y) => [box.x + box.width * ((x + 1.1) / 2.2), box.y + box.height * ((3.2 - y) / 6.4)];
+  await page.mouse.move(...at(-0.5, 0.5));
+  await page.mouse.down();
+  for (const [x, y] of [[-0.4, 1], [-0.3, 1.5], [-0.2, 2]]) await page.mouse.move(...at(x, y));
+  await page.mouse.up();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('motif') !== '1:1.6:1.9:1.6:1');
+  await waitForState(page, 'done');
+  const drawnMotif = params(page.url()).motif.split(':').map(Number);
+  assert.ok(drawnMotif.length >= 4 && drawnMotif.length <= 6, `motif ${drawnMotif}`);
+  assert.ok(drawnMotif[0] < drawnMotif[drawnMotif.length - 1], 'a rise drawn is a rise kept');
+  assert.equal(params(page.url()).points, points, 'a drag in motif mode adds no point');
+  await page.click('#clear-motif');
+  // No motif is the default, which the URL leaves out.
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('motif'));
+  await waitForState(page, 'done');
+  assert.equal(await page.locator('#functions-places').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // Non-default settings of every demo: the URL keeps them and the form shows them.
 const STATES = {
   sampling: 'sampler=ddim&eta=0.3&steps=2&batch=1&compare=second&steps_b=3&seed=8',
-  inpainting: 'digit=5&mask=left&steps=2&batch=1&resamplings=1&guidance_scale=0.5',
+  inpainting: 'digit=5&mask=patch&steps=2&batch=1&resamplings=1&guidance_scale=0.5',
   cfg: 'label=4&w=-1&steps=2&batch=4',
   classifier: 'label=2&scale=2.5&steps=2&batch=4',
   lab2d: 'preset=ring&sampler=pc&snr=0.2&steps=3&batch=100',
-  functions: 'points=0.5:1,-0.5:-1&model=exact&steps=3&batch=4&obs_std=0.1',
+  functions: 'points=0.5:1,-0.5:-1&motif=0.5:1:0.5&model=exact&steps=3&batch=4&obs_std=0.1',
 };
 
 test('every demo: URL state round-trips, the embed page shows it alone, it fits a phone', async () => {

@@ -169,3 +169,64 @@ test('settings that cannot go together are mended: a class needs a labelled data
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Energy guidance three ways on the same noise: the exact tilted mixture, importance weights and,
+// for the energy the shipped networks learned, the trained intermediate energy f_φ and force h_ψ.
+test('energy guidance: the trained networks join on their energy, the exact panel matches the closed form', async () => {
+  const query = 'preset=blobs&conditioning=energy'; // β = 1 and centre (1.5, 1.5) are the defaults
+  const { page, errors } = await open(env.browser, `${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=20&${query}`);
+  await waitForState(page, 'done');
+  const panelIds = () => page.evaluate(() => [...document.querySelectorAll('#panels canvas')].map((c) => c.id));
+  assert.deepEqual(await panelIds(), ['unconditional', 'exact', 'energy', 'cep', 'force'].map((p) => `panel-${p}`));
+  const captions = await page.evaluate(() => [...document.querySelectorAll('#panels figcaption')].map((c) => c.textContent));
+  assert.match(captions[3], /trained f_φ/);
+  assert.match(captions[4], /force guidance/);
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+  for (const want of ['energy-blobs.bpk', 'force-blobs.bpk']) assert.ok(fetched.includes(want), `${want} fetched`);
+  for (const [k, v] of new URLSearchParams(query)) assert.equal(new URL(page.url()).searchParams.get(k), v, `${k} kept in the URL`);
+  await screenshot(page, 'lab2d-energy-trained.png');
+
+  // The same lab through the module: every run's final mean against exact samples of the tilted
+  // mixture (the closed form). 2,000 points: the target's sd is about 1, a standard error 0.025;
+  // the trained runs' own bias, measured natively (tests/trained_energy.rs), is below 0.05.
+  const means = await page.evaluate(async () => {
+    const wasm = await import('/pkg/diffusion_playground.js');
+    await wasm.default();
+    const backend = await wasm.Backend.create('cpu');
+    const get = async (name) => new Uint8Array(await (await fetch(`/dist/weights/${name}`)).arrayBuffer());
+    const networks = wasm.EnergyNetworks.load(backend, await get('energy-blobs.bpk'), await get('force-blobs.bpk'), 'blobs');
+    const batch = 2000;
+    const lab = new wasm.Lab2d(backend, JSON.stringify({ preset: 'blobs', conditioning: 'energy', steps: 100, batch, seed: 2 }));
+    lab.use_energy_networks(networks);
+    let frame;
+    while (!lab.done) frame = lab.step();
+    const points = await frame.read();
+    const mean = (xs) => [0, 1].map((i) => xs.reduce((s, _, j) => (j % 2 === i ? s + xs[j] : s), 0) / (xs.length / 2));
+    const runs = lab.run_methods().map((m, r) => [m, mean(points.slice(2 * r * batch * 2, (2 * r + 1) * batch * 2))]);
+    return { runs: Object.fromEntries(runs), target: mean(lab.target_samples(20000)) };
+  });
+  for (const method of ['exact', 'energy', 'cep', 'force']) {
+    for (const i of [0, 1]) {
+      const tolerance = method === 'exact' || method === 'energy' ? 0.1 : 0.15;
+      assert.ok(Math.abs(means.runs[method][i] - means.target[i]) < tolerance, `${method}: mean ${means.runs[method]} against ${means.target}`);
+    }
+  }
+  assert.ok(means.target[1] - means.runs.unconditional[1] > 1, 'the tilt moves the samples towards the centre');
+
+  // Another energy: the networks do not know it, so their panels go and the caption says why.
+  const before = await page.evaluate(() => document.querySelector('#panel-exact').toDataURL());
+  await page.fill('input[name=beta]', '2');
+  await page.dispatchEvent('input[name=beta]', 'change');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('beta') === '2');
+  await waitForState(page, 'done');
+  assert.deepEqual(await panelIds(), ['unconditional', 'exact', 'energy'].map((p) => `panel-${p}`));
+  assert.match(await page.textContent('#panels figure:nth-child(3) figcaption'), /trained networks: β = 1/);
+  assert.notEqual(await page.evaluate(() => document.querySelector('#panel-exact').toDataURL()), before, 'a new β draws a new target');
+
+  // The URL state round-trips, in the embed page too.
+  await page.goto(`${env.server.url}/dist/embed.html?demo=lab2d&backend=cpu&steps=8&${query}`);
+  await waitForState(page, 'done');
+  assert.deepEqual(await panelIds(), ['unconditional', 'exact', 'energy', 'cep', 'force'].map((p) => `panel-${p}`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,6 +1,7 @@
 // Classifier guidance on MNIST: the unconditional model plus the scaled gradient of a
 // noise-conditioned classifier's log p(c | x_t), with the same live histogram as the CFG demo.
 import { DIGITS, batchRow, samplerRows, seedRow } from '../controls.js';
+import { cite } from '../papers.js';
 import { guidancePanel, samplerCaption, startDigitRuns } from './digit-runs.js';
 
 const params = [
@@ -19,8 +20,8 @@ export default {
   title: 'Classifier guidance',
   intro: `The unconditional model knows no classes; a second network, trained to name the digit in
     a noisy x<sub>t</sub>, supplies ∇ log p(c | x<sub>t</sub>). Adding it, scaled, to the score steers
-    sampling towards c. Scale 0 is unconditional; large scales make digits the classifier is sure
-    of, not necessarily good ones.`,
+    sampling towards c: classifier guidance, as ${cite('dhariwalNichol')} introduced it. Scale 0 is
+    unconditional; large scales make digits the classifier is sure of, not necessarily good ones.`,
   params,
   // What its first run loads, fetched while the wasm module compiles.
   networks: NEEDS,
@@ -28,7 +29,8 @@ export default {
     const { formula, histogram: hist } = guidancePanel(view);
     return {
       async restart(s) {
-        formula.innerHTML = `∇ log p(x<sub>t</sub> | c) ≈ ∇ log p(x<sub>t</sub>) + <b>${s.scale}</b> ∇ log p<sub>φ</sub>(c = ${s.label} | x<sub>t</sub>, t)`;
+        formula.innerHTML = `∇ log p(x<sub>t</sub> | c) ≈ ∇ log p(x<sub>t</sub>) + <b>${s.scale}</b> ∇ log p<sub>φ</sub>(c = ${s.label} | x<sub>t</sub>, t)
+          <br><small>Dhariwal & Nichol's classifier guidance with scale s = ${s.scale}</small>`;
         // The label names the class to guide towards; w = 0 gives the U-Net the null label, so
         // the class enters through the classifier alone.
         const run = {

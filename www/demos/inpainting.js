@@ -2,6 +2,7 @@
 // fill the hidden part from the same noise: replacement, RePaint's resampling and
 // reconstruction guidance. The mask and any drawing live in the URL like every other control.
 import { batchRow, samplerRows, seedRow } from '../controls.js';
+import { cite } from '../papers.js';
 import { PIXELS } from '../digits-draw.js';
 import { samplerCaption, startDigitRuns } from './digit-runs.js';
 
@@ -43,6 +44,8 @@ const MASKS = {
   left: (x) => x >= 14,
   right: (x) => x < 14,
   center: (x, y) => !(x >= 8 && x < 20 && y >= 8 && y < 20),
+  // Only a 10 x 10 patch of stroke known: the case where its place can be left open.
+  patch: (x, y) => x >= 9 && x < 19 && y >= 5 && y < 15,
 };
 
 function presetMask(name) {
@@ -63,7 +66,7 @@ async function digits() {
 
 const params = [
   { name: 'digit', label: 'digit', kind: 'choice', def: '21', values: [...Array(30).keys()].map((i) => [String(i), `${Math.floor(i / 3)} (${'abc'[i % 3]})`]) },
-  { name: 'mask', label: 'hidden part', kind: 'choice', def: 'bottom', values: [['bottom', 'bottom half'], ['top', 'top half'], ['left', 'left half'], ['right', 'right half'], ['center', 'centre square'], ['custom', 'painted']] },
+  { name: 'mask', label: 'hidden part', kind: 'choice', def: 'bottom', values: [['bottom', 'bottom half'], ['top', 'top half'], ['left', 'left half'], ['right', 'right half'], ['center', 'centre square'], ['patch', 'all but a patch'], ['custom', 'painted']] },
   { name: 'brush', label: 'brush', kind: 'choice', def: 'hide', values: [['hide', 'hide pixels'], ['reveal', 'reveal pixels'], ['ink', 'draw ink'], ['erase', 'erase ink']] },
   { name: 'known', kind: 'text', def: '', pattern: /^[A-Za-z0-9_-]{131}$/ },
   { name: 'pixels', kind: 'text', def: '', pattern: /^[A-Za-z0-9_-]{523}$/ },
@@ -80,9 +83,14 @@ export default {
   title: 'Inpainting',
   intro: `Pick a digit, hide part of it (paint on it with the mouse or a finger, or choose a
     preset), and let the unconditional model fill the rest. <b>Replacement</b> overwrites the known
-    pixels of x<sub>t</sub> with the noised image after every step; <b>RePaint</b> does too, but jumps back
-    up in noise now and then so the two parts can agree; <b>reconstruction guidance</b> adds the
-    gradient of how well x̂<sub>0</sub> matches the known pixels to the score. Hidden pixels are tinted red.`,
+    pixels of x<sub>t</sub> with the noised image after every step, as ${cite('songSde')} impute;
+    <b>RePaint</b>, after ${cite('repaint')}, does too, but jumps back up in noise now and then so
+    the two parts can agree; <b>reconstruction guidance</b>, after ${cite('videoDiffusion')} and
+    ${cite('dps')}, adds the gradient of how well x̂<sub>0</sub> matches the known pixels to the
+    score. The fourth panel does the same with the known pixels' <b>place unknown</b>: they must
+    appear somewhere, as a motif does in the motif scaffolding of ${cite('trippe')}, and
+    the likelihood sums over every place they fit (try the mask "all but a patch"). Hidden pixels
+    are tinted red.`,
   params,
   // What its first run loads, fetched while the wasm module compiles.
   networks: ['unet'],
@@ -172,6 +180,7 @@ export default {
           { ...shared, inpainting: 'replacement' },
           { ...shared, inpainting: 'repaint', jump: s.jump, resamplings: s.resamplings },
           { ...shared, inpainting: 'reconstruction', guidance_scale: s.guidance_scale },
+          { ...shared, inpainting: 'anywhere', guidance_scale: s.guidance_scale },
         ];
         await startDigitRuns(view, {
           seed: s.seed,
@@ -181,6 +190,7 @@ export default {
             `replacement, ${samplerCaption(shared)}`,
             `RePaint, jump ${s.jump}, ${s.resamplings} resamplings`,
             `reconstruction guidance, scale ${s.guidance_scale}`,
+            `known pixels at an unknown place, scale ${s.guidance_scale}`,
           ],
           image,
           known,

@@ -2,10 +2,13 @@
 // model and by every way of reaching a conditional target, beside that target's exact answer:
 // an observation x2 = y (exact posterior, replacement, reconstruction guidance), a class (exact
 // class conditional, classifier-free guidance, classifier guidance) or an energy tilt (exact
-// tilted mixture, energy guidance). The base model is the closed form or the score network
-// trained on the data; the score field can be drawn as arrows, and the forward process shown.
-import { Lab2d, ScoreNetwork } from '../wasm.js';
+// tilted mixture, energy guidance by importance weights and, for the energy the shipped networks
+// learned, by the trained intermediate energy and the trained intermediate force). The base model
+// is the closed form or the score network trained on the data; the score field can be drawn as
+// arrows, and the forward process shown.
+import { EnergyNetworks, Lab2d, ScoreNetwork } from '../wasm.js';
 import { samplerRows, seedRow } from '../controls.js';
+import { cite } from '../papers.js';
 import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
 import { weights } from '../models.js';
 
@@ -16,14 +19,16 @@ const CAPTIONS = {
   reconstruction: 'reconstruction guidance',
   cfg: 'classifier-free guidance',
   classifier: 'classifier guidance (exact classifier)',
-  energy: 'energy guidance',
+  energy: 'energy guidance (importance weights)',
+  cep: 'energy guidance (trained f_φ, CEP)',
+  force: 'force guidance (trained h_ψ)',
 };
 const LEARNED = ['blobs', 'ring'];
 const CLASSES = { correlated: 1, blobs: 3, ring: 2 };
 const FIELD = 13; // arrows per side
 
 const params = [
-  { name: 'preset', label: 'data', kind: 'choice', def: 'correlated', values: [['correlated', "seed 000's Gaussian ρ = 0.9"], ['blobs', 'three labelled blobs'], ['ring', 'ring of eight, two classes']] },
+  { name: 'preset', label: 'data', kind: 'choice', def: 'correlated', values: [['correlated', 'correlated Gaussian ρ = 0.9'], ['blobs', 'three labelled blobs'], ['ring', 'ring of eight, two classes']] },
   { name: 'process', label: 'process', kind: 'choice', def: 'reverse', values: [['reverse', 'sampling (reverse)'], ['forward', 'noising (forward)']] },
   { name: 'conditioning', label: 'condition on', kind: 'choice', def: 'observation', values: [['observation', 'an observation x₂ = y'], ['class', 'a class'], ['energy', 'an energy']], when: (s) => s.process === 'reverse' },
   { name: 'model', label: 'score', kind: 'choice', def: 'exact', values: [['exact', 'exact'], ['learned', 'learned (network)']], when: (s) => LEARNED.includes(s.preset) },
@@ -59,6 +64,23 @@ async function scoreNetwork(backend, preset) {
   const network = ScoreNetwork.points(backend, bytes, preset);
   networks.set(preset, { backend, network });
   return network;
+}
+
+// The energy the shipped energy and force networks learned (asked of the module once it is
+// loaded), and the networks per backend.
+let trainedEnergy;
+const trained = () => { trainedEnergy ??= JSON.parse(EnergyNetworks.trained()); return trainedEnergy; };
+const trainedFits = (s) => s.conditioning === 'energy' && trained().data.includes(s.preset)
+  && s.beta === trained().beta && s.cx === trained().center[0] && s.cy === trained().center[1];
+const energyNetworkCache = new Map(); // `${preset}` -> { backend, networks }
+async function energyNetworks(backend, preset) {
+  const cached = energyNetworkCache.get(preset);
+  if (cached?.backend === backend) return cached.networks;
+  const [energy, force] = await Promise.all([weights(`energy-${preset}.bpk`), weights(`force-${preset}.bpk`)]);
+  cached?.networks.free();
+  const networks = EnergyNetworks.load(backend, energy, force, preset);
+  energyNetworkCache.set(preset, { backend, networks });
+  return networks;
 }
 
 function labSettings(s) {
@@ -101,13 +123,20 @@ function panel(id, caption) {
 export default {
   id: 'lab2d',
   title: '2D lab',
-  intro: `Points are drawn from a data set whose score is known exactly, blurred into noise by the
-    SDE x<sub>t</sub> = α(t) x<sub>0</sub> + σ(t) z (choose "noising" to watch), and walked back step by
+  intro: `Points are drawn from a data set whose score is known exactly (the correlated Gaussian is
+    the example of the ${cite('notes')}), blurred into noise by the SDE of ${cite('songSde')},
+    x<sub>t</sub> = α(t) x<sub>0</sub> + σ(t) z (choose "noising" to watch), and walked back step by
     step. Every panel starts from the same noise. The conditional panels aim at a target whose exact
     samples are drawn in grey behind them: an observation x<sub>2</sub> = y (exact posterior,
-    <b>replacement</b>, <b>reconstruction guidance</b>, with a histogram of x<sub>1</sub> against the exact
-    density), a class (<b>classifier-free</b> and <b>classifier guidance</b>, both exact at w = 1 with the
-    exact score) or an energy |x − c|²/2 with weight β (<b>energy guidance</b>). With the <b>learned</b>
+    <b>replacement</b>, <b>reconstruction guidance</b>, with a histogram of x<sub>1</sub> against
+    the exact density), a class (<b>classifier-free</b> and <b>classifier guidance</b>, both exact
+    at w = 1 with the exact score) or an energy |x − c|²/2 with weight β: <b>energy guidance</b>
+    adds −∇E<sub>t</sub>, the gradient of the intermediate energy of ${cite('energy')}, to the
+    score, estimated by importance weights over data samples. On the three blobs at β = 1 and
+    centre (1.5, 1.5) two trained networks join it on the same noise: f<sub>φ</sub>, trained by
+    Lu et al.'s <b>contrastive energy prediction</b>, whose gradient estimates ∇E<sub>t</sub>, and
+    h<sub>ψ</sub>, trained on the intermediate force ∇E<sub>t</sub> itself (<b>force guidance</b>, the
+    force-guided variant in ${cite('fan')}, as in ${cite('confdiff')}). With the <b>learned</b>
     score the approximate methods use a network; the exact target still uses the closed form.`,
   params,
   // Settings that cannot go together are mended, not refused.
@@ -127,9 +156,11 @@ export default {
         view.runner.stop();
         const settings = labSettings(s);
         const network = settings.model === 'learned' ? await scoreNetwork(view.backend, s.preset) : null;
+        const energy = s.process === 'reverse' && trainedFits(s) ? await energyNetworks(view.backend, s.preset) : null;
         const lab = network
           ? Lab2d.with_network(view.backend, JSON.stringify(settings), network)
           : new Lab2d(view.backend, JSON.stringify(settings));
+        if (energy) lab.use_energy_networks(energy);
         const data = lab.data_samples(1000);
         const batch = settings.batch;
         const arrows = s.field === 'arrows';
@@ -150,8 +181,15 @@ export default {
           return;
         }
 
-        const methods = Lab2d.methods(settings.conditioning);
-        const panels = methods.map((m) => panel(m, m === 'unconditional' && settings.model === 'learned' ? 'unconditional (learned score)' : CAPTIONS[m]));
+        const methods = lab.run_methods();
+        // Where the networks know another energy, the importance-weight panel says which.
+        const untrained = settings.conditioning === 'energy' && trained().data.includes(s.preset) && !energy
+          ? ` — trained networks: β = ${trained().beta}, centre (${trained().center.join(', ')}) only` : '';
+        const caption = (m) => {
+          if (m === 'unconditional' && settings.model === 'learned') return 'unconditional (learned score)';
+          return m === 'energy' ? CAPTIONS.energy + untrained : CAPTIONS[m];
+        };
+        const panels = methods.map((m) => panel(m, caption(m)));
         view.panels.replaceChildren(...panels.map((p) => p.fig));
         const target = lab.target_samples(1000);
         const observation = settings.conditioning === 'observation';

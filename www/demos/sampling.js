@@ -1,6 +1,8 @@
 // Sampling MNIST: a grid of digits denoising step by step, x_t beside the prediction x̂_0, with
-// a second setting (or seed 003's 20 / 50 / 200 / 1000 steps) side by side on the same noise.
+// a second setting (or the 20 / 50 / 200 / 1000 steps Ilin & Friesen compare) side by side on the
+// same noise.
 import { DIGITS, SAMPLERS, batchRow, samplerRows, seedRow } from '../controls.js';
+import { cite } from '../papers.js';
 import { samplerCaption, startDigitRuns } from './digit-runs.js';
 
 const params = [
@@ -29,7 +31,9 @@ export default {
   intro: `A U-Net trained on MNIST walks noise back to digits. Left of each pair is x<sub>t</sub>, the
     state of the sampler; right is x̂<sub>0</sub> = (x<sub>t</sub> − σ(t) ε̂) / α(t), its prediction of the
     final image at that step. Side by side, runs start from the same noise and see the same random
-    draws, so only the setting differs.`,
+    draws, so only the setting differs. The samplers follow ${cite('songSde')}, DDIM that of
+    ${cite('ddim')}; 20 / 50 / 200 / 1000 steps side by side repeats the comparison of
+    ${cite('ilinFriesen')}.`,
   params,
   // What its first run loads, fetched while the wasm module compiles.
   networks: ['unet'],
