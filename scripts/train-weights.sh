@@ -37,11 +37,14 @@ for data in blobs ring moons swiss-roll checkerboard; do
 done
 train mlp1d --model mlp1d --steps "${MLP_STEPS:-4000}" --batch 256 --lr 1e-3 --ema 0.995 --every 1000
 # The 2D lab's trained energy guidance (docs/energy.md): the intermediate energy by contrastive
-# energy prediction and the intermediate force, for the blobs tilted by beta = 1 towards (1.5, 1.5)
-# (lab::TRAINED_ENERGY), in groups of 32 that share a time; 20,000 steps took 2.5 and 2 min.
-for model in energy force; do
-  train "$model-blobs" --model "$model" --data blobs --beta 1 --center 1.5 1.5 --group 32 \
-    --steps "${ENERGY_STEPS:-20000}" --batch 1024 --lr 1e-3 --warmup 200 --decay cosine --ema 0.999 --every 5000
+# energy prediction and the intermediate force, for the blobs and the ring tilted by beta = 1
+# towards (1.5, 1.5) (lab::TRAINED_ENERGY), in groups of 32 that share a time; 20,000 steps took
+# 2 to 2.5 min each.
+for data in blobs ring; do
+  for model in energy force; do
+    train "$model-$data" --model "$model" --data "$data" --beta 1 --center 1.5 1.5 --group 32 \
+      --steps "${ENERGY_STEPS:-20000}" --batch 1024 --lr 1e-3 --warmup 200 --decay cosine --ema 0.999 --every 5000
+  done
 done
 train unet --model unet --steps "${UNET_STEPS:-40000}" --batch 64 --lr 1e-3 --warmup 200 \
   --ema 0.9995 --weighting min-snr --min-snr-gamma 5 --every 250

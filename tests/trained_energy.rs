@@ -33,9 +33,9 @@ fn energy_of() -> QuadraticEnergy {
     }
 }
 
-/// The blobs and the exact target q_0 exp(-beta E) / Z the shipped networks learned.
-fn problem() -> (GaussianMixture, GaussianMixture) {
-    let data = presets::by_name(TRAINED_ENERGY.data[0]).unwrap();
+/// A data set and the exact target q_0 exp(-beta E) / Z the shipped networks learned for it.
+fn problem(name: &str) -> (GaussianMixture, GaussianMixture) {
+    let data = presets::by_name(name).unwrap();
     let target = energy_of().tilt(&data, TRAINED_ENERGY.beta).unwrap();
     (data, target)
 }
@@ -71,113 +71,141 @@ fn shift_error(
 const TIMES: [f64; 8] = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 
 /// The shipped networks' measured errors (www/weights, scripts/train-weights.sh), deterministic
-/// given the weights: grad f_phi 0.08, 0.10, 0.18, 0.19, 0.10, 0.05, 0.10, 0.22 at TIMES, h_psi
-/// 0.25, 0.07, 0.10, 0.07, 0.03, 0.02, 0.03, 0.17. The bounds leave a little room for retrained
-/// weights; importance weights over 2,000 data samples are printed beside them.
+/// given the weights, at TIMES: on the blobs grad f_phi 0.08, 0.10, 0.18, 0.19, 0.10, 0.05, 0.10,
+/// 0.22 and h_psi 0.25, 0.07, 0.10, 0.07, 0.03, 0.02, 0.03, 0.17; on the ring grad f_phi 0.29, 0.50,
+/// 0.50, 0.14, 0.08, 0.07, 0.08, 0.27 and h_psi 0.49, 0.40, 0.33, 0.08, 0.03, 0.02, 0.04, 0.22. The
+/// bounds leave a little room for retrained weights; importance weights over 2,000 data samples
+/// are printed beside them.
 #[test]
 fn trained_energy_gradients_match_the_closed_form_over_t() {
-    let (data, target) = problem();
-    let energy = shipped("energy-blobs.bpk", TimeMlpConfig::energy(2));
-    let force = shipped("force-blobs.bpk", TimeMlpConfig::force(2));
-    let cep = TrainedEnergyGuidance {
-        model: &data,
-        energy: &energy,
-    };
-    let forced = ForceGuidance {
-        model: &data,
-        force: &force,
-    };
-    let (samples, _) = data.sample(2000, &mut Noise::new(5, Stream::Data));
-    let importance = EnergyGuidance::new(
-        &data,
-        &energy_of(),
-        TRAINED_ENERGY.beta,
-        &samples,
-        &device(),
-    );
-    for t in TIMES {
-        let e = shift_error(&cep, &data, &target, t);
-        let f = shift_error(&forced, &data, &target, t);
-        let i = shift_error(&importance, &data, &target, t);
-        println!(
-            "t = {t}: relative error of grad f_phi {e:.3}, of h_psi {f:.3}, of importance weights {i:.3}"
+    let mut errors = Vec::new();
+    for &name in TRAINED_ENERGY.data {
+        let (data, target) = problem(name);
+        let (energy, force) = networks(name);
+        let cep = TrainedEnergyGuidance {
+            model: &data,
+            energy: &energy,
+        };
+        let forced = ForceGuidance {
+            model: &data,
+            force: &force,
+        };
+        let (samples, _) = data.sample(2000, &mut Noise::new(5, Stream::Data));
+        let importance = EnergyGuidance::new(
+            &data,
+            &energy_of(),
+            TRAINED_ENERGY.beta,
+            &samples,
+            &device(),
+        );
+        for t in TIMES {
+            let e = shift_error(&cep, &data, &target, t);
+            let f = shift_error(&forced, &data, &target, t);
+            let i = shift_error(&importance, &data, &target, t);
+            println!(
+                "{name}, t = {t}: relative error of grad f_phi {e:.3}, of h_psi {f:.3}, of importance weights {i:.3}"
+            );
+            errors.push((name, t, e, f));
+        }
+    }
+    for (name, t, e, f) in errors {
+        let (e_bound, f_bound) = bounds(name, t);
+        assert!(
+            e < e_bound,
+            "{name}, t = {t}: grad f_phi is off by {e:.3} of the exact force"
         );
         assert!(
-            e < 0.25,
-            "t = {t}: grad f_phi is off by {e:.3} of the exact force"
-        );
-        let bound = if t < 0.05 { 0.3 } else { 0.2 };
-        assert!(
-            f < bound,
-            "t = {t}: h_psi is off by {f:.3} of the exact force"
+            f < f_bound,
+            "{name}, t = {t}: h_psi is off by {f:.3} of the exact force"
         );
     }
+}
+
+/// Bounds on the relative errors of grad f_phi and h_psi at time t.
+fn bounds(name: &str, t: f64) -> (f64, f64) {
+    match name {
+        "blobs" => (0.25, if t < 0.05 { 0.3 } else { 0.2 }),
+        // The ring's eight narrow components are harder to learn while the noise is small.
+        "ring" if t < 0.2 => (0.6, 0.55),
+        "ring" => (0.3, 0.25),
+        _ => panic!("no bounds for {name}"),
+    }
+}
+
+/// The shipped intermediate energy and force networks of one data set.
+fn networks(name: &str) -> (TimeMlp, TimeMlp) {
+    (
+        shipped(&format!("energy-{name}.bpk"), TimeMlpConfig::energy(2)),
+        shipped(&format!("force-{name}.bpk"), TimeMlpConfig::force(2)),
+    )
 }
 
 /// Samples of the tilted target by guidance with each trained network, from the closed-form base
 /// score: class shares and mean within Z standard errors of the exact tilted mixture at 4,000
 /// samples. Beside that, the model's own bias, measured against a run of the exact target's
-/// score on the same noise (which shares most of the sampling error): the trained energy moves
-/// 1.1 % of the samples to the wrong blob and the mean by 0.02, the force network 0.25 % and
-/// 0.006; bounds 2 % and 0.05.
+/// score on the same noise (which shares most of the sampling error): on the blobs the trained
+/// energy moves 1.1 % of the samples to the wrong blob and the mean by 0.02, the force network
+/// 0.25 % and 0.006; on the ring 0.2 % and 0.011 for either; bounds 2 % and 0.05.
 #[test]
 fn trained_energy_guidance_reaches_the_exact_tilted_mixture() {
     let schedule = VpLinear::default();
-    let (data, target) = problem();
-    let energy = shipped("energy-blobs.bpk", TimeMlpConfig::energy(2));
-    let force = shipped("force-blobs.bpk", TimeMlpConfig::force(2));
-    let cep = TrainedEnergyGuidance {
-        model: &data,
-        energy: &energy,
-    };
-    let forced = ForceGuidance {
-        model: &data,
-        force: &force,
-    };
-    let n = 4000;
-    let stats = |model: &dyn Denoiser| {
-        let xs = run(model, &EulerMaruyama, &schedule, 200, n, 31, None);
-        let labels = classify(&target, &xs, &schedule);
-        let shares: Vec<f64> = (0..3)
-            .map(|k| labels.iter().filter(|&&l| l == k).count() as f64 / n as f64)
-            .collect();
-        (xs, labels, shares)
-    };
-    let (want_mean, want_cov) = target.moments();
-    let (exact_xs, _, exact_shares) = stats(&target);
-    let exact_mean = mean(&exact_xs);
-    for (what, guided) in [
-        ("trained energy", &cep as &dyn Denoiser),
-        ("force network", &forced),
-    ] {
-        let (xs, labels, shares) = stats(guided);
-        let m = mean(&xs);
-        println!(
-            "{what}: shares {shares:.4?} (exact run {exact_shares:.4?}, closed form {:.4?}), mean {m:.4?} (exact run {exact_mean:.4?}, closed form {want_mean:.4?})",
-            target.class_weights()
-        );
-        assert_frequencies(what, &labels, &target.class_weights());
-        for i in 0..2 {
-            let se = (want_cov[(i, i)] / n as f64).sqrt();
-            assert!(
-                (m[i] - want_mean[i]).abs() < Z * se,
-                "{what}: mean[{i}] {:.4} want {:.4} ± {:.4}",
-                m[i],
-                want_mean[i],
-                Z * se
+    for &name in TRAINED_ENERGY.data {
+        let (data, target) = problem(name);
+        let (energy, force) = networks(name);
+        let cep = TrainedEnergyGuidance {
+            model: &data,
+            energy: &energy,
+        };
+        let forced = ForceGuidance {
+            model: &data,
+            force: &force,
+        };
+        let n = 4000;
+        let classes = target.class_weights().len();
+        let stats = |model: &dyn Denoiser| {
+            let xs = run(model, &EulerMaruyama, &schedule, 200, n, 31, None);
+            let labels = classify(&target, &xs, &schedule);
+            let shares: Vec<f64> = (0..classes)
+                .map(|k| labels.iter().filter(|&&l| l == k).count() as f64 / n as f64)
+                .collect();
+            (xs, labels, shares)
+        };
+        let (want_mean, want_cov) = target.moments();
+        let (exact_xs, _, exact_shares) = stats(&target);
+        let exact_mean = mean(&exact_xs);
+        for (what, guided) in [
+            ("trained energy", &cep as &dyn Denoiser),
+            ("force network", &forced),
+        ] {
+            let (xs, labels, shares) = stats(guided);
+            let m = mean(&xs);
+            println!(
+                "{name}, {what}: shares {shares:.4?} (exact run {exact_shares:.4?}, closed form {:.4?}), mean {m:.4?} (exact run {exact_mean:.4?}, closed form {want_mean:.4?})",
+                target.class_weights()
             );
-            assert!(
-                (m[i] - exact_mean[i]).abs() < 0.05,
-                "{what}: mean[{i}] {:.4}, the exact run's {:.4}",
-                m[i],
-                exact_mean[i]
-            );
-        }
-        for (k, (s, e)) in shares.iter().zip(&exact_shares).enumerate() {
-            assert!(
-                (s - e).abs() < 0.02,
-                "{what}: class {k} share {s:.4}, the exact run's {e:.4}"
-            );
+            assert_frequencies(what, &labels, &target.class_weights());
+            for i in 0..2 {
+                let se = (want_cov[(i, i)] / n as f64).sqrt();
+                assert!(
+                    (m[i] - want_mean[i]).abs() < Z * se,
+                    "{name}, {what}: mean[{i}] {:.4} want {:.4} ± {:.4}",
+                    m[i],
+                    want_mean[i],
+                    Z * se
+                );
+                assert!(
+                    (m[i] - exact_mean[i]).abs() < 0.05,
+                    "{name}, {what}: mean[{i}] {:.4}, the exact run's {:.4}",
+                    m[i],
+                    exact_mean[i]
+                );
+            }
+            for (k, (s, e)) in shares.iter().zip(&exact_shares).enumerate() {
+                assert!(
+                    (s - e).abs() < 0.02,
+                    "{name}, {what}: class {k} share {s:.4}, the exact run's {e:.4}"
+                );
+            }
         }
     }
 }

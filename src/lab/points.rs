@@ -98,7 +98,7 @@ pub struct TrainedEnergy {
 }
 
 pub const TRAINED_ENERGY: TrainedEnergy = TrainedEnergy {
-    data: &["blobs"],
+    data: &["blobs", "ring"],
     beta: 1.0,
     center: [1.5, 1.5],
 };

@@ -185,6 +185,15 @@ test('energy guidance: the trained networks join on their energy, the exact pane
   for (const want of ['energy-blobs.bpk', 'force-blobs.bpk']) assert.ok(fetched.includes(want), `${want} fetched`);
   for (const [k, v] of new URLSearchParams(query)) assert.equal(new URL(page.url()).searchParams.get(k), v, `${k} kept in the URL`);
   await screenshot(page, 'lab2d-energy-trained.png');
+  // The ring has its own networks.
+  await page.selectOption('select[name=preset]', 'ring');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('preset') === 'ring');
+  await waitForState(page, 'done');
+  assert.deepEqual(await panelIds(), ['unconditional', 'exact', 'energy', 'cep', 'force'].map((p) => `panel-${p}`), 'ring');
+  const ringFetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+  for (const want of ['energy-ring.bpk', 'force-ring.bpk']) assert.ok(ringFetched.includes(want), `${want} fetched`);
+  await page.goto(`${env.server.url}/dist/?demo=lab2d&backend=cpu&steps=20&${query}`);
+  await waitForState(page, 'done');
 
   // The same lab through the module: every run's final mean against exact samples of the tilted
   // mixture (the closed form). 2,000 points: the target's sd is about 1, a standard error 0.025;

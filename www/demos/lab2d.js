@@ -132,8 +132,8 @@ export default {
     the exact density), a class (<b>classifier-free</b> and <b>classifier guidance</b>, both exact
     at w = 1 with the exact score) or an energy |x − c|²/2 with weight β: <b>energy guidance</b>
     adds −∇E<sub>t</sub>, the gradient of the intermediate energy of ${cite('energy')}, to the
-    score, estimated by importance weights over data samples. On the three blobs at β = 1 and
-    centre (1.5, 1.5) two trained networks join it on the same noise: f<sub>φ</sub>, trained by
+    score, estimated by importance weights over data samples. On the three blobs and the ring at
+    β = 1 and centre (1.5, 1.5) two trained networks join it on the same noise: f<sub>φ</sub>, trained by
     Lu et al.'s <b>contrastive energy prediction</b>, whose gradient estimates ∇E<sub>t</sub>, and
     h<sub>ψ</sub>, trained on the intermediate force ∇E<sub>t</sub> itself (<b>force guidance</b>, the
     force-guided variant in ${cite('fan')}, as in ${cite('confdiff')}). With the <b>learned</b>
