@@ -727,6 +727,10 @@ mod tests {
             ..Lab2dConfig::default()
         };
         assert!(TRAINED_ENERGY.fits(&config));
+        assert!(TRAINED_ENERGY.fits(&Lab2dConfig {
+            preset: "ring".into(),
+            ..config.clone()
+        }));
         let mut lab = Lab2d::new(config.clone(), None, &device).unwrap();
         lab.use_energy_networks(networks.clone()).unwrap();
         assert_eq!(
@@ -750,7 +754,7 @@ mod tests {
                 ..config.clone()
             },
             Lab2dConfig {
-                preset: "ring".into(),
+                preset: "correlated".into(),
                 ..config.clone()
             },
             Lab2dConfig {
