@@ -82,14 +82,7 @@ fn trained_energy_gradients_match_the_closed_form_over_t() {
     for &name in TRAINED_ENERGY.data {
         let (data, target) = problem(name);
         let (energy, force) = networks(name);
-        let cep = TrainedEnergyGuidance {
-            model: &data,
-            energy: &energy,
-        };
-        let forced = ForceGuidance {
-            model: &data,
-            force: &force,
-        };
+        let (cep, forced) = guided(&data, &energy, &force);
         let (samples, _) = data.sample(2000, &mut Noise::new(5, Stream::Data));
         let importance = EnergyGuidance::new(
             &data,
@@ -140,6 +133,21 @@ fn networks(name: &str) -> (TimeMlp, TimeMlp) {
     )
 }
 
+/// Energy guidance of `data` by the trained energy and by the force network.
+fn guided<'a>(
+    data: &'a GaussianMixture,
+    energy: &'a TimeMlp,
+    force: &'a TimeMlp,
+) -> (TrainedEnergyGuidance<'a>, ForceGuidance<'a>) {
+    (
+        TrainedEnergyGuidance {
+            model: data,
+            energy,
+        },
+        ForceGuidance { model: data, force },
+    )
+}
+
 /// Samples of the tilted target by guidance with each trained network, from the closed-form base
 /// score: class shares and mean within Z standard errors of the exact tilted mixture at 4,000
 /// samples. Beside that, the model's own bias, measured against a run of the exact target's
@@ -152,14 +160,7 @@ fn trained_energy_guidance_reaches_the_exact_tilted_mixture() {
     for &name in TRAINED_ENERGY.data {
         let (data, target) = problem(name);
         let (energy, force) = networks(name);
-        let cep = TrainedEnergyGuidance {
-            model: &data,
-            energy: &energy,
-        };
-        let forced = ForceGuidance {
-            model: &data,
-            force: &force,
-        };
+        let (cep, forced) = guided(&data, &energy, &force);
         let n = 4000;
         let classes = target.class_weights().len();
         let stats = |model: &dyn Denoiser| {
