@@ -59,22 +59,12 @@ impl ClassifierTrainer {
     }
 
     pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        let settings = serde_json::to_value(&self.settings).expect("settings serialise");
-        self.state.checkpoint(settings, run)
+        self.state.checkpoint(&self.settings, run)
     }
 
     /// Continues from `checkpoint`, which must have been written with the same settings.
     pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        let saved: ClassifierSettings =
-            serde_json::from_value(checkpoint.state.settings.clone())
-                .map_err(|e| format!("the checkpoint's settings are unreadable: {e}"))?;
-        if saved != self.settings {
-            return Err(format!(
-                "the checkpoint was trained with {saved:?}, not {:?}",
-                self.settings
-            ));
-        }
-        self.state = self.state.resume(checkpoint)?;
+        self.state = self.state.resume(&self.settings, checkpoint)?;
         Ok(self)
     }
 

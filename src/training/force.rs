@@ -1,4 +1,4 @@
-use super::cep::{EnergySettings, checked};
+use super::cep::EnergySettings;
 use super::checkpoint::Checkpoint;
 use super::noise_in_groups;
 use super::optimised::Optimised;
@@ -55,13 +55,12 @@ impl ForceTrainer {
     }
 
     pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        let settings = serde_json::to_value(&self.settings).expect("settings serialise");
-        self.state.checkpoint(settings, run)
+        self.state.checkpoint(&self.settings, run)
     }
 
     /// Continues from `checkpoint`, which must have been written with the same settings.
     pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        self.state = self.state.resume(checked(&self.settings, checkpoint)?)?;
+        self.state = self.state.resume(&self.settings, checkpoint)?;
         Ok(self)
     }
 

@@ -6,6 +6,9 @@ use crate::noise::{Noise, Stream};
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Bytes, Tensor};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
 
 /// What every trainer carries between steps: the weights, their moving average, Adam's state,
 /// the trainer's noise stream and the step count. One place turns it into a checkpoint and back,
@@ -64,9 +67,10 @@ impl<M: Module> Optimised<M> {
     /// A checkpoint of this state; `settings` and `run` are the trainer's and the caller's.
     pub fn checkpoint(
         &self,
-        settings: serde_json::Value,
+        settings: &impl Serialize,
         run: serde_json::Value,
     ) -> Result<Checkpoint, String> {
+        let settings = serde_json::to_value(settings).expect("settings serialise");
         let optimizer = self
             .optimizer
             .into_bytes()
@@ -85,8 +89,19 @@ impl<M: Module> Optimised<M> {
         })
     }
 
-    /// Replaces this state by the checkpoint's; the caller has checked that the settings match.
-    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
+    /// Replaces this state by the checkpoint's, which must have been written with `settings`:
+    /// a resume with other settings would not continue the same run.
+    pub fn resume<S>(mut self, settings: &S, checkpoint: &Checkpoint) -> Result<Self, String>
+    where
+        S: DeserializeOwned + PartialEq + Debug,
+    {
+        let saved: S = serde_json::from_value(checkpoint.state.settings.clone())
+            .map_err(|e| format!("the checkpoint's settings are unreadable: {e}"))?;
+        if &saved != settings {
+            return Err(format!(
+                "the checkpoint was trained with {saved:?}, not {settings:?}"
+            ));
+        }
         self.model = load_weights(self.model, &checkpoint.model)?;
         let ema = load_weights(self.ema.model().clone(), &checkpoint.ema)?;
         self.ema = self.ema.with_state(ema, checkpoint.state.ema_updates);
