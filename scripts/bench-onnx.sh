@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our U-Net against onnxruntime-web in the same page (tests/browser/bench-onnx.mjs): exports the
+# Our U-Net against onnxruntime-web in the same page (bench/browser/bench-onnx.mjs): exports the
 # shipped U-Net to safetensors, then to ONNX through PyTorch (bench/unet_onnx.py, which checks
 # onnxruntime against PyTorch), and writes bench/browser-onnx.json. Installs onnxruntime-web,
 # torch, onnx, onnxscript and onnxruntime if missing; none of them is needed by the site or tests.
@@ -17,4 +17,4 @@ out=target/bench-onnx
 mkdir -p "$out"
 cargo run --quiet --bin diffusion -- export --weights www/weights/unet.bpk --model unet --out "$out/unet.safetensors"
 (cd bench && python3 unet_onnx.py --weights "../$out/unet.safetensors" --out "../$out/unet.onnx")
-node tests/browser/bench-onnx.mjs
+node bench/browser/bench-onnx.mjs

@@ -11,5 +11,6 @@ cargo clippy --lib --target wasm32-unknown-unknown --features webgpu --quiet -- 
 scripts/fetch-mnist.sh
 cargo test
 
-scripts/build-web.sh
+# The site into dist/ and, copied, into site/, which subpath.test.mjs serves under a prefix.
+scripts/build-site.sh
 node --test --test-concurrency=1 tests/browser/*.test.mjs

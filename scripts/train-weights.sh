@@ -4,7 +4,7 @@
 # set, the function score MLP and the 2D lab's intermediate energy and force networks. Checkpoints
 # go to runs/; an interrupted run continues from its checkpoint when the script is run again. Every
 # step count is a setting:
-#   DEVICE=vulkan UNET_STEPS=60000 scripts/train-weights.sh
+#   DEVICE=vulkan CLASSIFIER_STEPS=8000 scripts/train-weights.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 device=${DEVICE:-cpu}
@@ -26,8 +26,10 @@ train() {
 
 # The classifiers: a fixed length with a cosine decay (6,000 steps took the clean one from 98.7 %
 # to its figure in docs/results.md). The U-Net: a constant rate after a warm-up and min-SNR-5
-# weighting (bench/weighting-ab.json), for as many steps as it keeps improving; its checkpoint in
-# runs/ is committed, so each run of this script continues it.
+# weighting (bench/weighting-ab.json) for as long as it improved (14,750 steps), then a linear
+# cool-down to 0 at UNET_STEPS; its checkpoint in runs/ is committed, so each run of this script
+# continues it (a longer run moves the cool-down's end, which only a checkpoint from before the
+# cool-down can take: see docs/results.md).
 train classifier --model classifier --steps "${CLASSIFIER_STEPS:-6000}" --lr 1e-3 --warmup 100 \
   --decay cosine --every 500
 train noisy-classifier --model noisy-classifier --steps "${CLASSIFIER_STEPS:-6000}" --lr 1e-3 \
@@ -46,5 +48,6 @@ for data in blobs ring; do
       --steps "${ENERGY_STEPS:-20000}" --batch 1024 --lr 1e-3 --warmup 200 --decay cosine --ema 0.999 --every 5000
   done
 done
-train unet --model unet --steps "${UNET_STEPS:-40000}" --batch 64 --lr 1e-3 --warmup 200 \
-  --ema 0.9995 --weighting min-snr --min-snr-gamma 5 --every 250
+train unet --model unet --steps "${UNET_STEPS:-19000}" --batch 64 --lr 1e-3 --warmup 200 \
+  --decay cooldown --cooldown-from 14750 --ema 0.9995 --weighting min-snr --min-snr-gamma 5 \
+  --every 250

@@ -5,6 +5,7 @@
 //! and conditioning bends the walk, either as a score transform ([`guidance`]) or as a state
 //! projection ([`projection`]).
 
+pub mod choice;
 #[cfg(not(target_family = "wasm"))]
 pub mod cli;
 pub mod denoiser;

@@ -2,6 +2,7 @@
 
 use crate::denoiser::{Component, Gaussian, GaussianMixture};
 use crate::linalg::Matrix;
+use serde::{Deserialize, Serialize};
 
 /// The 2D Gaussian of the lecture notes "Conditional Diffusion Models" (docs/references.md):
 /// N(0, [[1, 0.9], [0.9, 1]]).
@@ -53,18 +54,28 @@ pub fn ring() -> GaussianMixture {
     )
 }
 
-/// Every 2D data set as a labelled mixture (a Gaussian is a one-component mixture).
-pub fn by_name(name: &str) -> Option<GaussianMixture> {
-    match name {
-        "correlated" => Some(GaussianMixture::new(vec![Component {
-            weight: 1.0,
-            label: 0,
-            gaussian: correlated_gaussian(),
-        }])),
-        "blobs" => Some(three_blobs()),
-        "ring" => Some(ring()),
-        _ => None,
-    }
+/// Every 2D data set, by the name the page, the URL and `diffusion train` use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum Preset {
+    Correlated,
+    Blobs,
+    Ring,
 }
 
-pub const NAMES: [&str; 3] = ["correlated", "blobs", "ring"];
+crate::choice!(Preset, "data set");
+
+impl Preset {
+    /// The data set as a labelled mixture (a Gaussian is a one-component mixture).
+    pub fn mixture(self) -> GaussianMixture {
+        match self {
+            Self::Correlated => GaussianMixture::new(vec![Component {
+                weight: 1.0,
+                label: 0,
+                gaussian: correlated_gaussian(),
+            }]),
+            Self::Blobs => three_blobs(),
+            Self::Ring => ring(),
+        }
+    }
+}

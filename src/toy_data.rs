@@ -3,9 +3,10 @@
 //! functions of the "Functions" example of the lecture notes "Conditional Diffusion Models": GP
 //! draws on a grid.
 
+use crate::choice;
 use crate::denoiser::GaussianProcess;
 use crate::noise::Noise;
-use crate::presets;
+use crate::presets::Preset;
 use std::f64::consts::PI;
 
 /// The grid the function demo diffuses over: 32 points on [-1, 1], RBF lengthscale 0.25.
@@ -39,8 +40,9 @@ pub fn sample(
     n: usize,
     noise: &mut Noise,
 ) -> Result<(Vec<Vec<f64>>, Vec<usize>), String> {
-    if let Some(mixture) = presets::by_name(name).filter(|_| name != "correlated") {
-        return Ok(mixture.sample(n, noise));
+    match choice::parse::<Preset>(name) {
+        Ok(Preset::Correlated) | Err(_) => {}
+        Ok(mixture) => return Ok(mixture.mixture().sample(n, noise)),
     }
     let mut xs = Vec::with_capacity(n);
     let mut labels = Vec::with_capacity(n);

@@ -185,6 +185,30 @@ fn bad_input_gets_a_clear_message() {
             ],
             "--min-snr-gamma",
         ),
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--decay",
+                "cooldown",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "needs --cooldown-from",
+        ),
+        (
+            vec![
+                "train",
+                "--model",
+                "mlp2d",
+                "--cooldown-from",
+                "5",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--cooldown-from goes with --decay cooldown",
+        ),
     ];
     for (args, needle) in cases {
         let out = diffusion(&args);

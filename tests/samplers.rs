@@ -3,11 +3,12 @@
 mod common;
 
 use common::*;
+use diffusion_playground::choice::{self, name};
 use diffusion_playground::denoiser::Denoiser;
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
-use diffusion_playground::sampler::{self, Ddim, Sampler, uniform_times};
-use diffusion_playground::schedule::{self, Schedule, VpLinear};
+use diffusion_playground::sampler::{Ddim, Sampler, SamplerKind, uniform_times};
+use diffusion_playground::schedule::{Schedule, ScheduleKind, VpLinear};
 use diffusion_playground::tensor::to_vec;
 
 const N: usize = 4000;
@@ -18,10 +19,10 @@ fn every_sampler_reproduces_the_correlated_gaussian() {
     let schedule = VpLinear::default();
     let data = presets::correlated_gaussian();
     let (mean, cov) = end_marginal(&data, &schedule);
-    for name in sampler::NAMES {
-        let s = sampler::by_name(name, 0.0, 0.16).unwrap();
+    for kind in choice::all::<SamplerKind>() {
+        let s = kind.build(0.0, 0.16);
         let xs = run(&data, s.as_ref(), &schedule, STEPS, N, 11, None);
-        assert_moments(name, &xs, &mean, &cov);
+        assert_moments(name(kind), &xs, &mean, &cov);
     }
 }
 
@@ -29,11 +30,11 @@ fn every_sampler_reproduces_the_correlated_gaussian() {
 fn every_sampler_reproduces_the_mixture_weights() {
     let schedule = VpLinear::default();
     let data = presets::three_blobs();
-    for name in sampler::NAMES {
-        let s = sampler::by_name(name, 0.5, 0.16).unwrap();
+    for kind in choice::all::<SamplerKind>() {
+        let s = kind.build(0.5, 0.16);
         let xs = run(&data, s.as_ref(), &schedule, STEPS, N, 12, None);
         assert_frequencies(
-            name,
+            name(kind),
             &classify(&data, &xs, &schedule),
             &data.class_weights(),
         );
@@ -43,13 +44,14 @@ fn every_sampler_reproduces_the_mixture_weights() {
 #[test]
 fn samplers_run_on_every_schedule() {
     let data = presets::correlated_gaussian();
-    for schedule_name in ["vp", "cosine", "ve"] {
-        let schedule = schedule::by_name(schedule_name).unwrap();
+    for schedule_kind in choice::all::<ScheduleKind>() {
+        let schedule = schedule_kind.build();
         let (mean, cov) = end_marginal(&data, schedule.as_ref());
-        for name in ["em", "ode-heun", "ddim"] {
-            let s = sampler::by_name(name, 1.0, 0.16).unwrap();
+        for kind in [SamplerKind::Em, SamplerKind::OdeHeun, SamplerKind::Ddim] {
+            let s = kind.build(1.0, 0.16);
             let xs = run(&data, s.as_ref(), schedule.as_ref(), 500, N, 13, None);
-            assert_moments(&format!("{schedule_name}/{name}"), &xs, &mean, &cov);
+            let label = format!("{}/{}", name(schedule_kind), name(kind));
+            assert_moments(&label, &xs, &mean, &cov);
         }
     }
 }

@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use diffusion_playground::choice;
 use diffusion_playground::denoiser::{Denoiser, GaussianMixture};
 use diffusion_playground::guidance::{
     EnergyGuidance, ForceGuidance, QuadraticEnergy, TrainedEnergyGuidance,
@@ -14,7 +15,7 @@ use diffusion_playground::guidance::{
 use diffusion_playground::lab::TRAINED_ENERGY;
 use diffusion_playground::network::{TimeMlp, TimeMlpConfig, load_weights};
 use diffusion_playground::noise::{Noise, Stream};
-use diffusion_playground::presets;
+use diffusion_playground::presets::Preset;
 use diffusion_playground::sampler::EulerMaruyama;
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
@@ -35,7 +36,7 @@ fn energy_of() -> QuadraticEnergy {
 
 /// A data set and the exact target q_0 exp(-beta E) / Z the shipped networks learned for it.
 fn problem(name: &str) -> (GaussianMixture, GaussianMixture) {
-    let data = presets::by_name(name).unwrap();
+    let data = choice::parse::<Preset>(name).unwrap().mixture();
     let target = energy_of().tilt(&data, TRAINED_ENERGY.beta).unwrap();
     (data, target)
 }

@@ -10,7 +10,7 @@ use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::{from_rows, to_vec};
-use diffusion_playground::training::{Checkpoint, DsmSettings, DsmTrainer};
+use diffusion_playground::training::{Checkpoint, DsmSettings, DsmTrainer, OptimiserSettings};
 
 /// Initialises a network from a fixed seed. Burn's initialisers draw from the device RNG, which
 /// may be global, so seeding and drawing happen under one lock while tests run in parallel.
@@ -59,9 +59,12 @@ fn the_score_network_learns_the_mixture_score() {
     let model = seeded(&ScoreMlpConfig::new(2).with_num_classes(3), 1, &device);
     let before = eps_error(&model, &data, &schedule);
     let settings = DsmSettings {
-        learning_rate: 2e-3,
-        ema_decay: 0.99,
-        seed: 7,
+        optimiser: OptimiserSettings {
+            learning_rate: 2e-3,
+            ema_decay: 0.99,
+            seed: 7,
+            ..OptimiserSettings::default()
+        },
         ..DsmSettings::default()
     };
     let mut trainer = DsmTrainer::new(model, settings, &device);
@@ -109,9 +112,12 @@ fn a_resumed_run_continues_exactly() {
     };
 
     let settings = DsmSettings {
-        learning_rate: 2e-3,
-        ema_decay: 0.9,
-        seed: 5,
+        optimiser: OptimiserSettings {
+            learning_rate: 2e-3,
+            ema_decay: 0.9,
+            seed: 5,
+            ..OptimiserSettings::default()
+        },
         ..DsmSettings::default()
     };
     let mut uninterrupted = DsmTrainer::new(seeded(&config, 2, &device), settings.clone(), &device);
@@ -163,7 +169,10 @@ fn a_checkpoint_of_another_run_is_refused() {
         .expect("another architecture");
     assert!(err.contains("do not fit this architecture"), "{err}");
     let other = DsmSettings {
-        learning_rate: 1.0,
+        optimiser: OptimiserSettings {
+            learning_rate: 1.0,
+            ..OptimiserSettings::default()
+        },
         ..DsmSettings::default()
     };
     let err = trainer(16, other)
@@ -171,6 +180,51 @@ fn a_checkpoint_of_another_run_is_refused() {
         .err()
         .expect("other settings");
     assert!(err.contains("was trained with"), "{err}");
+}
+
+/// A constant-rate run resumes into a cool-down that starts at or after the steps it has taken
+/// (it continues the same run), and refuses one that would have changed a step already taken.
+#[test]
+fn a_constant_run_resumes_into_a_later_cooldown_only() {
+    use diffusion_playground::training::{Decay, LearningRateSchedule};
+    let device = device().autodiff();
+    let with = |decay: Decay| DsmSettings {
+        optimiser: OptimiserSettings {
+            lr_schedule: LearningRateSchedule {
+                warmup_steps: 2,
+                decay,
+            },
+            ..OptimiserSettings::default()
+        },
+        ..DsmSettings::default()
+    };
+    let trainer = |settings: DsmSettings| {
+        DsmTrainer::new(
+            seeded(
+                &ScoreMlpConfig::new(2).with_num_classes(3).with_hidden(16),
+                4,
+                &device,
+            ),
+            settings,
+            &device,
+        )
+    };
+    let mut constant = trainer(with(Decay::Constant));
+    let data = presets::three_blobs();
+    for step in 0..5 {
+        let (x0, labels) = data.sample(16, &mut Noise::new(step, Stream::Data));
+        constant.step(&VpLinear::default(), &x0, &labels);
+    }
+    let checkpoint = constant.checkpoint(serde_json::Value::Null).unwrap();
+    let later = trainer(with(Decay::Cooldown { from: 5, steps: 9 }))
+        .resume(&checkpoint)
+        .expect("a cool-down after the steps taken continues the run");
+    assert_eq!(later.steps(), 5);
+    let err = trainer(with(Decay::Cooldown { from: 4, steps: 9 }))
+        .resume(&checkpoint)
+        .err()
+        .expect("a cool-down inside the steps taken");
+    assert!(err.contains("differs at step 4"), "{err}");
 }
 
 /// The "Functions" example of the lecture notes "Conditional Diffusion Models": the same MLP over
@@ -204,8 +258,11 @@ fn the_function_network_learns_the_gp_score() {
     };
     let before = error(&model);
     let settings = DsmSettings {
-        learning_rate: 2e-3,
-        seed: 5,
+        optimiser: OptimiserSettings {
+            learning_rate: 2e-3,
+            seed: 5,
+            ..OptimiserSettings::default()
+        },
         ..DsmSettings::default()
     };
     let mut trainer = DsmTrainer::new(model, settings, &device);

@@ -6,7 +6,7 @@ use diffusion_playground::native::mnist::{Digits, PIXELS};
 use diffusion_playground::network::{ScoreMlpConfig, UNet, UNetConfig};
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::schedule::{Schedule, VpLinear};
-use diffusion_playground::training::{DsmSettings, DsmTrainer};
+use diffusion_playground::training::{DsmSettings, DsmTrainer, OptimiserSettings};
 use std::path::Path;
 
 fn device() -> burn::tensor::Device {
@@ -64,8 +64,11 @@ fn dsm_training_on_mnist_lowers_the_loss() {
     let device = device().autodiff();
     let model = seeded(11, &device);
     let settings = DsmSettings {
-        learning_rate: 2e-3,
-        seed: 11,
+        optimiser: OptimiserSettings {
+            learning_rate: 2e-3,
+            seed: 11,
+            ..OptimiserSettings::default()
+        },
         ..DsmSettings::default()
     };
     let mut trainer = DsmTrainer::new(model, settings, &device);

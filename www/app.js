@@ -170,15 +170,23 @@ async function main() {
   page.hide = page.hide.filter((p) => PARTS.includes(p));
   for (const part of page.hide) document.body.classList.add(`hide-${part}`);
 
+  document.title = `${page.demo.title} · conditional diffusion playground`;
+  document.body.dataset.demo = page.demo.id;
+  $('demo-title').textContent = page.demo.title;
+  $('intro').innerHTML = page.demo.intro;
+
+  prefetch(page.demo.networks ?? []);
+  // User Timing marks of the page's start, for devtools and bench/browser/bench-startup.mjs;
+  // main() runs once per page load, so each is set once. The form waits for the module: its
+  // sampler and schedule choices are the module's catalogues (www/controls.js).
+  await init();
+  performance.mark('module initialised');
+
   const { settings, rejected } = readQuery(query, page.demo.params);
   if (rejected.length) {
     notice(`Ignored bad URL parameter${rejected.length > 1 ? 's' : ''} ${rejected.join(', ')}: using the default instead.`);
   }
   page.settings = page.demo.adjust ? page.demo.adjust(settings, settings) : settings;
-  document.title = `${page.demo.title} · conditional diffusion playground`;
-  document.body.dataset.demo = page.demo.id;
-  $('demo-title').textContent = page.demo.title;
-  $('intro').innerHTML = page.demo.intro;
   const form = $('controls');
   buildForm(form, page.demo.params);
   setForm(form, page.settings, page.demo.params);
@@ -186,11 +194,6 @@ async function main() {
   page.backendChoice = $('backend').value;
   nav();
 
-  prefetch(page.demo.networks ?? []);
-  // User Timing marks of the page's start, for devtools and tests/browser/bench-startup.mjs;
-  // main() runs once per page load, so each is set once.
-  await init();
-  performance.mark('module initialised');
   await switchBackend(page.backendChoice);
   performance.mark('backend ready');
 

@@ -3,6 +3,7 @@
 //
 // A row: { name, label, kind: 'choice' | 'int' | 'float', def, values: [[value, text], ...]
 // (choice), min, max, step (numbers), widget: 'range' | 'number', when: (settings) => shown? }.
+import { samplers, schedules } from './wasm.js';
 
 // Parameters every page reads besides a demo's own.
 export const PAGE_PARAMS = ['demo', 'backend', 'hide'];
@@ -97,23 +98,32 @@ export function readForm(form, current, params) {
   return settings;
 }
 
-// Rows shared by the demos.
-export const SAMPLERS = [
-  ['em', 'Euler–Maruyama (reverse SDE)'],
-  ['pc', 'predictor–corrector (Langevin)'],
-  ['ode-euler', 'probability-flow ODE, Euler'],
-  ['ode-heun', 'probability-flow ODE, Heun'],
-  ['ddim', 'DDIM'],
-];
+// The module's catalogues (src/web/catalogue.rs): every sampler as { name, label, short,
+// parameter } and every schedule as { name, label }, so one added in Rust is offered here with
+// no change to this file. They can be read only once the module is initialised: rows list them
+// through getters, and the shell reads the URL and builds the form after init().
+let catalogue;
+function catalogues() {
+  catalogue ??= { samplers: JSON.parse(samplers()), schedules: JSON.parse(schedules()) };
+  return catalogue;
+}
+const choices = (entries) => entries.map((e) => [e.name, e.label]);
+export const samplerChoices = () => choices(catalogues().samplers);
+export const scheduleChoices = () => choices(catalogues().schedules);
+export const sampler = (name) => catalogues().samplers.find((e) => e.name === name);
+// How the page writes the setting a sampler reads besides its steps.
+export const PARAMETER_LABELS = { eta: 'η', snr: 'snr' };
+const reads = (parameter) => (s) => sampler(s.sampler)?.parameter === parameter;
 
+// Rows shared by the demos.
 export const DIGITS = [...Array(10).keys()].map((d) => [String(d), String(d)]);
 
 export function samplerRows({ steps = 50, maxSteps = 1000 } = {}) {
   return [
-    { name: 'sampler', label: 'sampler', kind: 'choice', def: 'em', values: SAMPLERS },
+    { name: 'sampler', label: 'sampler', kind: 'choice', def: 'em', get values() { return samplerChoices(); } },
     { name: 'steps', label: 'steps', kind: 'int', def: steps, min: 1, max: maxSteps },
-    { name: 'eta', label: 'η', kind: 'float', def: 0, min: 0, max: 1, step: 0.05, widget: 'range', when: (s) => s.sampler === 'ddim' },
-    { name: 'snr', label: 'snr', kind: 'float', def: 0.16, min: 0.01, max: 0.5, step: 0.01, widget: 'range', when: (s) => s.sampler === 'pc' },
+    { name: 'eta', label: PARAMETER_LABELS.eta, kind: 'float', def: 0, min: 0, max: 1, step: 0.05, widget: 'range', when: reads('eta') },
+    { name: 'snr', label: PARAMETER_LABELS.snr, kind: 'float', def: 0.16, min: 0.01, max: 0.5, step: 0.01, widget: 'range', when: reads('snr') },
   ];
 }
 

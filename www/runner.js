@@ -2,7 +2,7 @@
 // frame, with restart / pause / step. Restarting bumps a generation number so a frame still in
 // flight from the previous lab is dropped, not drawn.
 
-// A User Timing mark (for devtools and tests/browser/bench-startup.mjs) of the page's first
+// A User Timing mark (for devtools and bench/browser/bench-startup.mjs) of the page's first
 // drawn frame, step or finished run: only the first per page load, not every restart's.
 function markFirst(name) {
   if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);

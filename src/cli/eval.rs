@@ -1,4 +1,5 @@
 use super::{DeviceChoice, device, load_weight_file};
+use crate::choice;
 use crate::denoiser::{Denoiser, WithLabel};
 use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, nearest_cosine};
 use crate::guidance::{ClassifierFree, ClassifierGuidance};
@@ -7,7 +8,7 @@ use crate::native::files;
 use crate::native::mnist::{CLASSES, Digits, PIXELS, SIDE};
 use crate::native::picture::grid_png;
 use crate::network::{DigitClassifier, DigitClassifierConfig, UNet, UNetConfig};
-use crate::sampler;
+use crate::sampler::{Sampler, SamplerKind};
 use crate::schedule::VpLinear;
 use crate::training::accuracy;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -37,16 +38,16 @@ pub(super) struct Args {
     /// Sampler (em, ode-euler, ode-heun, ddim, pc) and its steps for everything but the
     /// steps experiment. Ilin & Friesen sample with the reverse SDE; the deterministic samplers
     /// forgive an undertrained network less (its errors are never washed out by fresh noise).
-    #[arg(long, default_value = "em")]
-    sampler: String,
+    #[arg(long, default_value = "em", value_parser = choice::parse::<SamplerKind>)]
+    sampler: SamplerKind,
     #[arg(long, default_value_t = 100)]
     steps: usize,
     /// The step counts compared (Ilin & Friesen: 20, 50, 200, 1000), the sampler they are
     /// compared with (Ilin & Friesen's reverse SDE: em) and the samples drawn for each.
     #[arg(long, value_delimiter = ',', default_value = "20,50,200,1000")]
     step_counts: Vec<usize>,
-    #[arg(long, default_value = "em")]
-    steps_sampler: String,
+    #[arg(long, default_value = "em", value_parser = choice::parse::<SamplerKind>)]
+    steps_sampler: SamplerKind,
     #[arg(long, default_value_t = 100)]
     steps_samples: usize,
     /// The digit the frequency table and the classifier-guidance sweep condition on.
@@ -137,6 +138,83 @@ struct Results {
 }
 
 pub(super) fn run(args: Args) -> Result<(), String> {
+    check(&args)?;
+    // DDIM deterministic (eta 0) and the predictor–corrector at the labs' default snr.
+    let build = |kind: SamplerKind| kind.build(0.0, 0.16);
+    let (sampler, steps_sampler) = (build(args.sampler), build(args.steps_sampler));
+    let device = device(args.device)?;
+    let unet: UNet = load_weight_file(UNetConfig::new().init(&device), &args.unet)?;
+    let judge_model: DigitClassifier =
+        load_weight_file(DigitClassifierConfig::new().init(&device), &args.classifier)?;
+    // Classifier guidance differentiates through this one: it lives on the autodiff device.
+    let guide: DigitClassifier = load_weight_file(
+        DigitClassifierConfig::new()
+            .with_noise_conditioned(true)
+            .init(&device.clone().autodiff()),
+        &args.noisy_classifier,
+    )?;
+    let (train, test) = Digits::load(&args.mnist)?.split(10);
+    let judge = Judge {
+        classifier: &judge_model,
+    };
+    let schedule = VpLinear::default();
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} sampler moves, {per_sec} {msg}")
+            .expect("template"),
+    );
+    let reference = Reference::of(&judge, &train, &test, args.class, &device);
+    let classifier_accuracy = accuracy(&judge_model, &test.rows(), &test.labels, &device);
+    bar.suspend(|| {
+        println!(
+            "clean classifier: {:.2} % of {} held-out digits right; Fréchet floor {:.3}",
+            100.0 * classifier_accuracy,
+            test.len(),
+            reference.frechet_floor
+        )
+    });
+    let experiments = Experiments {
+        args: &args,
+        unet: &unet,
+        judge: &judge,
+        how: Draw {
+            sampler: sampler.as_ref(),
+            schedule: &schedule,
+            steps: args.steps,
+            chunk: args.chunk,
+            device: &device,
+        },
+        reference: &reference,
+        bar: &bar,
+    };
+    let (frequencies, conditional) = experiments.frequency_table()?;
+    let nearest_cosine = experiments.nearest_cosine(conditional, &train)?;
+    let steps = experiments.step_counts(steps_sampler.as_ref())?;
+    let classifier_guidance = experiments.classifier_guidance(&guide)?;
+    let tradeoff = experiments.tradeoff()?;
+    bar.finish_and_clear();
+    print_quality("w (all digits)", &tradeoff);
+
+    let results = Results {
+        classifier_accuracy,
+        held_out: test.len(),
+        frechet_floor: reference.frechet_floor,
+        frequencies,
+        nearest_cosine,
+        steps,
+        classifier_guidance,
+        tradeoff,
+        settings: args,
+    };
+    let json = serde_json::to_string_pretty(&results).expect("results serialise");
+    files::write_atomic(&results.settings.out, json.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", results.settings.out.display()))?;
+    println!("\nwrote {}", results.settings.out.display());
+    Ok(())
+}
+
+/// Refuses settings that make no sense or would run for days, before any work.
+fn check(args: &Args) -> Result<(), String> {
     if args.samples < 2
         || args.sweep_samples < 2
         || args.steps_samples < 2
@@ -177,282 +255,264 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             "--class must be below {CLASSES} and every step count positive"
         ));
     }
-    let by_name = |name: &str| {
-        sampler::by_name(name, 0.0, 0.16).ok_or_else(|| {
-            format!(
-                "unknown sampler '{name}' (one of {})",
-                sampler::NAMES.join(", ")
-            )
-        })
-    };
-    let (sampler, steps_sampler) = (by_name(&args.sampler)?, by_name(&args.steps_sampler)?);
-    let device = device(args.device)?;
-    let unet: UNet = load_weight_file(UNetConfig::new().init(&device), &args.unet)?;
-    let judge_model: DigitClassifier =
-        load_weight_file(DigitClassifierConfig::new().init(&device), &args.classifier)?;
-    // Classifier guidance differentiates through this one: it lives on the autodiff device.
-    let guide: DigitClassifier = load_weight_file(
-        DigitClassifierConfig::new()
-            .with_noise_conditioned(true)
-            .init(&device.clone().autodiff()),
-        &args.noisy_classifier,
-    )?;
-    let (train, test) = Digits::load(&args.mnist)?.split(10);
-    let judge = Judge {
-        classifier: &judge_model,
-    };
-    let schedule = VpLinear::default();
-    let how = Draw {
-        sampler: sampler.as_ref(),
-        schedule: &schedule,
-        steps: args.steps,
-        chunk: args.chunk,
-        device: &device,
-    };
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} sampler moves, {per_sec} {msg}")
-            .expect("template"),
-    );
-    let tick = || bar.inc(1);
-
-    let test_images = images(&test, &device);
-    let test_verdicts = judge.judge(test_images.clone());
-    let test_stats = FeatureStats::of(&test_verdicts.features);
-    // The held-out digits of the class conditioned on, for the sweeps that ask for one digit.
-    let class_features: Vec<Vec<f64>> = test_verdicts
-        .features
-        .iter()
-        .zip(&test.labels)
-        .filter(|(_, l)| **l == args.class)
-        .map(|(f, _)| f.clone())
-        .collect();
-    let class_stats = FeatureStats::of(&class_features);
-    let classifier_accuracy = accuracy(&judge_model, &rows(&test), &test.labels, &device);
-    // As many training digits as held-out ones, spread over the classes (the set is sorted).
-    let spread: Vec<i64> = (0..test.len())
-        .map(|i| (i * train.len() / test.len()) as i64)
-        .collect();
-    let floor_images = images(&train, &device).select(
-        0,
-        Tensor::from_data(TensorData::new(spread, [test.len()]), &device),
-    );
-    let frechet_floor = frechet_distance(
-        &FeatureStats::of(&judge.judge(floor_images).features),
-        &test_stats,
-    );
-    bar.suspend(|| {
-        println!(
-            "clean classifier: {:.2} % of {} held-out digits right; Fréchet floor {frechet_floor:.3}",
-            100.0 * classifier_accuracy,
-            test.len()
-        )
-    });
-
-    // Ilin & Friesen ("Conditional Generative Diffusion with Langevin Dynamics") Fig. 4: what the
-    // samples conditioned on one digit are, as w moves.
-    bar.set_message("frequency table");
-    let mut frequencies = Vec::new();
-    let mut conditional = None;
-    let mut grid = Vec::new();
-    for &w in &args.frequency_ws {
-        let guided = ClassifierFree {
-            model: &unet,
-            class: args.class,
-            w,
-        };
-        let samples = draw(&how, &guided, args.samples, args.seed, tick)?;
-        let verdicts = judge.judge(samples.clone());
-        let shown = samples.clone().slice([0..args.samples.min(10), 0..PIXELS]);
-        grid.push(
-            crate::tensor::to_vec(shown)
-                .chunks(PIXELS)
-                .map(<[f32]>::to_vec)
-                .collect(),
-        );
-        let mut shares = vec![0.0; CLASSES];
-        for &l in &verdicts.labels {
-            shares[l] += 1.0 / args.samples as f64;
-        }
-        if w == 1.0 {
-            conditional = Some(samples);
-        }
-        frequencies.push(Frequencies {
-            w,
-            gamma: w - 1.0,
-            shares,
-        });
-    }
-    bar.suspend(|| print_frequencies(&frequencies, args.samples, args.class));
-    files::write_atomic(&args.grid, &grid_png(&grid, SIDE))
-        .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
-
-    // Ilin & Friesen Fig. 2: are the samples copies of training digits?
-    let conditional = match conditional {
-        Some(s) => s,
-        None => draw(
-            &how,
-            &WithLabel {
-                model: &unet,
-                label: Some(args.class),
-            },
-            args.samples,
-            args.seed,
-            tick,
-        )?,
-    };
-    let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
-    let mut cosines = nearest_cosine(to_unit(conditional), to_unit(images(&train, &device)));
-    cosines.sort_by(f64::total_cmp);
-    let nearest = Similarity {
-        min: cosines[0],
-        median: cosines[cosines.len() / 2],
-        max: cosines[cosines.len() - 1],
-        mean: cosines.iter().sum::<f64>() / cosines.len() as f64,
-    };
-    bar.suspend(|| {
-        println!(
-            "\nnearest training digit, cosine similarity (w = 1, digit {}): min {:.3}, median {:.3}, max {:.3}",
-            args.class, nearest.min, nearest.median, nearest.max
-        )
-    });
-
-    // Ilin & Friesen Fig. 3: quality against the number of steps, every digit, w = 1.
-    bar.set_message("steps");
-    let mut steps = Vec::new();
-    for &n in &args.step_counts {
-        let how = Draw {
-            steps: n,
-            sampler: steps_sampler.as_ref(),
-            ..how
-        };
-        let quality = every_digit(
-            &how,
-            &judge,
-            &test_stats,
-            args.steps_samples,
-            args.seed,
-            tick,
-            |c| {
-                Box::new(WithLabel {
-                    model: &unet,
-                    label: Some(c),
-                })
-            },
-        )?;
-        steps.push(Quality {
-            setting: n as f64,
-            ..quality
-        });
-    }
-    bar.suspend(|| print_quality("steps", &steps));
-
-    // Classifier guidance (Dhariwal & Nichol 2021): the unconditional model pushed towards one
-    // digit.
-    bar.set_message("classifier guidance");
-    let unconditional = WithLabel {
-        model: &unet,
-        label: None,
-    };
-    let mut classifier_guidance = Vec::new();
-    for &scale in &args.classifier_scales {
-        let guided = ClassifierGuidance {
-            model: &unconditional,
-            classifier: &guide,
-            class: args.class,
-            scale,
-        };
-        let samples = draw(&how, &guided, args.sweep_samples, args.seed, tick)?;
-        let verdicts = judge.judge(samples);
-        classifier_guidance.push(Quality {
-            setting: scale,
-            hits: share(&verdicts.labels, |_| args.class),
-            confidence: mean(&verdicts.confidence),
-            frechet: frechet_distance(&FeatureStats::of(&verdicts.features), &class_stats),
-        });
-    }
-    bar.suspend(|| print_quality("classifier scale", &classifier_guidance));
-
-    // Diversity against fidelity as w grows, over all digits (the trade-off Nichol et al. 2022
-    // measure for GLIDE as FID against IS).
-    bar.set_message("trade-off");
-    let mut tradeoff = Vec::new();
-    for &w in &args.tradeoff_ws {
-        let quality = every_digit(
-            &how,
-            &judge,
-            &test_stats,
-            args.sweep_samples,
-            args.seed,
-            tick,
-            |c| {
-                Box::new(ClassifierFree {
-                    model: &unet,
-                    class: c,
-                    w,
-                })
-            },
-        )?;
-        tradeoff.push(Quality {
-            setting: w,
-            ..quality
-        });
-    }
-    bar.finish_and_clear();
-    print_quality("w (all digits)", &tradeoff);
-
-    let results = Results {
-        classifier_accuracy,
-        held_out: test.len(),
-        frechet_floor,
-        frequencies,
-        nearest_cosine: nearest,
-        steps,
-        classifier_guidance,
-        tradeoff,
-        settings: args,
-    };
-    let json = serde_json::to_string_pretty(&results).expect("results serialise");
-    files::write_atomic(&results.settings.out, json.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", results.settings.out.display()))?;
-    println!("\nwrote {}", results.settings.out.display());
     Ok(())
 }
 
-/// Samples of every digit (`count` split evenly, each digit from its own noise) drawn with the
-/// denoiser `make` gives for it, judged: hits, confidence, Fréchet distance to held-out digits.
-fn every_digit<'m>(
-    how: &Draw,
-    judge: &Judge,
-    reference: &FeatureStats,
-    count: usize,
-    seed: u64,
-    tick: impl Fn() + Copy,
-    make: impl Fn(usize) -> Box<dyn Denoiser + 'm>,
-) -> Result<Quality, String> {
-    let mut parts = Vec::new();
-    let mut asked = Vec::new();
-    for c in 0..CLASSES {
-        let n = count / CLASSES + usize::from(c < count % CLASSES);
-        if n == 0 {
-            continue;
+/// What samples are measured against: the clean classifier's features of the held-out digits
+/// (all of them, and those of the digit conditioned on), and the Fréchet distance a perfect model
+/// would reach with as many samples.
+struct Reference {
+    held_out: FeatureStats,
+    class: FeatureStats,
+    frechet_floor: f64,
+}
+
+impl Reference {
+    fn of(judge: &Judge, train: &Digits, test: &Digits, class: usize, device: &Device) -> Self {
+        let verdicts = judge.judge(test.tensor(device));
+        let held_out = FeatureStats::of(&verdicts.features);
+        let class_features: Vec<Vec<f64>> = verdicts
+            .features
+            .iter()
+            .zip(&test.labels)
+            .filter(|(_, l)| **l == class)
+            .map(|(f, _)| f.clone())
+            .collect();
+        // As many training digits as held-out ones, spread over the classes (the set is sorted).
+        let spread: Vec<i64> = (0..test.len())
+            .map(|i| (i * train.len() / test.len()) as i64)
+            .collect();
+        let floor_images = train.tensor(device).select(
+            0,
+            Tensor::from_data(TensorData::new(spread, [test.len()]), device),
+        );
+        let frechet_floor = frechet_distance(
+            &FeatureStats::of(&judge.judge(floor_images).features),
+            &held_out,
+        );
+        Self {
+            held_out,
+            class: FeatureStats::of(&class_features),
+            frechet_floor,
         }
-        parts.push(draw(
-            how,
-            make(c).as_ref(),
-            n,
-            seed + 1000 * (c as u64 + 1),
-            tick,
-        )?);
-        asked.extend(std::iter::repeat_n(c, n));
     }
-    let verdicts = judge.judge(Tensor::cat(parts, 0));
-    Ok(Quality {
-        setting: f64::NAN,
-        hits: share(&verdicts.labels, |i| asked[i]),
-        confidence: mean(&verdicts.confidence),
-        frechet: frechet_distance(&FeatureStats::of(&verdicts.features), reference),
-    })
+}
+
+/// The experiments of one `eval` run, each a method: the same U-Net, judge, sampler settings
+/// and progress bar.
+struct Experiments<'a> {
+    args: &'a Args,
+    unet: &'a UNet,
+    judge: &'a Judge<'a>,
+    how: Draw<'a>,
+    reference: &'a Reference,
+    bar: &'a ProgressBar,
+}
+
+impl Experiments<'_> {
+    fn tick(&self) -> impl Fn() + Copy + '_ {
+        || self.bar.inc(1)
+    }
+
+    /// Ilin & Friesen ("Conditional Generative Diffusion with Langevin Dynamics") Fig. 4: what the
+    /// samples conditioned on one digit are, as w moves; also writes the picture grid. Returns
+    /// the rows and the samples at w = 1, where there is such a row.
+    fn frequency_table(&self) -> Result<(Vec<Frequencies>, Option<Tensor<2>>), String> {
+        let args = self.args;
+        self.bar.set_message("frequency table");
+        let mut frequencies = Vec::new();
+        let mut conditional = None;
+        let mut grid = Vec::new();
+        for &w in &args.frequency_ws {
+            let guided = ClassifierFree {
+                model: self.unet,
+                class: args.class,
+                w,
+            };
+            let samples = draw(&self.how, &guided, args.samples, args.seed, self.tick())?;
+            let verdicts = self.judge.judge(samples.clone());
+            let shown = samples.clone().slice([0..args.samples.min(10), 0..PIXELS]);
+            grid.push(
+                crate::tensor::to_vec(shown)
+                    .chunks(PIXELS)
+                    .map(<[f32]>::to_vec)
+                    .collect(),
+            );
+            let mut shares = vec![0.0; CLASSES];
+            for &l in &verdicts.labels {
+                shares[l] += 1.0 / args.samples as f64;
+            }
+            if w == 1.0 {
+                conditional = Some(samples);
+            }
+            frequencies.push(Frequencies {
+                w,
+                gamma: w - 1.0,
+                shares,
+            });
+        }
+        self.bar
+            .suspend(|| print_frequencies(&frequencies, args.samples, args.class));
+        files::write_atomic(&args.grid, &grid_png(&grid, SIDE))
+            .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
+        Ok((frequencies, conditional))
+    }
+
+    /// Ilin & Friesen Fig. 2: are the samples copies of training digits? The cosine similarity of
+    /// each sample conditioned on the digit (`conditional`, or new ones) to its nearest training
+    /// digit.
+    fn nearest_cosine(
+        &self,
+        conditional: Option<Tensor<2>>,
+        train: &Digits,
+    ) -> Result<Similarity, String> {
+        let args = self.args;
+        let conditional = match conditional {
+            Some(s) => s,
+            None => {
+                let model = WithLabel {
+                    model: self.unet,
+                    label: Some(args.class),
+                };
+                draw(&self.how, &model, args.samples, args.seed, self.tick())?
+            }
+        };
+        let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
+        let device = self.how.device;
+        let mut cosines = nearest_cosine(to_unit(conditional), to_unit(train.tensor(device)));
+        cosines.sort_by(f64::total_cmp);
+        let nearest = Similarity {
+            min: cosines[0],
+            median: cosines[cosines.len() / 2],
+            max: cosines[cosines.len() - 1],
+            mean: cosines.iter().sum::<f64>() / cosines.len() as f64,
+        };
+        self.bar.suspend(|| {
+            println!(
+                "\nnearest training digit, cosine similarity (w = 1, digit {}): min {:.3}, median {:.3}, max {:.3}",
+                args.class, nearest.min, nearest.median, nearest.max
+            )
+        });
+        Ok(nearest)
+    }
+
+    /// Ilin & Friesen Fig. 3: quality against the number of steps, every digit, w = 1.
+    fn step_counts(&self, sampler: &dyn Sampler) -> Result<Vec<Quality>, String> {
+        self.bar.set_message("steps");
+        let mut rows = Vec::new();
+        for &n in &self.args.step_counts {
+            let how = Draw {
+                steps: n,
+                sampler,
+                ..self.how
+            };
+            let quality = self.every_digit(&how, self.args.steps_samples, |c| {
+                Box::new(WithLabel {
+                    model: self.unet,
+                    label: Some(c),
+                })
+            })?;
+            rows.push(Quality {
+                setting: n as f64,
+                ..quality
+            });
+        }
+        self.bar.suspend(|| print_quality("steps", &rows));
+        Ok(rows)
+    }
+
+    /// Classifier guidance (Dhariwal & Nichol 2021): the unconditional model pushed towards one
+    /// digit by the noise-conditioned classifier `guide`.
+    fn classifier_guidance(&self, guide: &DigitClassifier) -> Result<Vec<Quality>, String> {
+        let args = self.args;
+        self.bar.set_message("classifier guidance");
+        let unconditional = WithLabel {
+            model: self.unet,
+            label: None,
+        };
+        let mut rows = Vec::new();
+        for &scale in &args.classifier_scales {
+            let guided = ClassifierGuidance {
+                model: &unconditional,
+                classifier: guide,
+                class: args.class,
+                scale,
+            };
+            let samples = draw(
+                &self.how,
+                &guided,
+                args.sweep_samples,
+                args.seed,
+                self.tick(),
+            )?;
+            let verdicts = self.judge.judge(samples);
+            rows.push(Quality {
+                setting: scale,
+                hits: share(&verdicts.labels, |_| args.class),
+                confidence: mean(&verdicts.confidence),
+                frechet: frechet_distance(
+                    &FeatureStats::of(&verdicts.features),
+                    &self.reference.class,
+                ),
+            });
+        }
+        self.bar
+            .suspend(|| print_quality("classifier scale", &rows));
+        Ok(rows)
+    }
+
+    /// Diversity against fidelity as w grows, over all digits (the trade-off Nichol et al. 2022
+    /// measure for GLIDE as FID against IS).
+    fn tradeoff(&self) -> Result<Vec<Quality>, String> {
+        self.bar.set_message("trade-off");
+        let mut rows = Vec::new();
+        for &w in &self.args.tradeoff_ws {
+            let quality = self.every_digit(&self.how, self.args.sweep_samples, |c| {
+                Box::new(ClassifierFree {
+                    model: self.unet,
+                    class: c,
+                    w,
+                })
+            })?;
+            rows.push(Quality {
+                setting: w,
+                ..quality
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Samples of every digit (`count` split evenly, each digit from its own noise) drawn with
+    /// the denoiser `make` gives for it, judged: hits, confidence, Fréchet distance to the
+    /// held-out digits.
+    fn every_digit<'m>(
+        &self,
+        how: &Draw,
+        count: usize,
+        make: impl Fn(usize) -> Box<dyn Denoiser + 'm>,
+    ) -> Result<Quality, String> {
+        let mut parts = Vec::new();
+        let mut asked = Vec::new();
+        for c in 0..CLASSES {
+            let n = count / CLASSES + usize::from(c < count % CLASSES);
+            if n == 0 {
+                continue;
+            }
+            let seed = self.args.seed + 1000 * (c as u64 + 1);
+            parts.push(draw(how, make(c).as_ref(), n, seed, self.tick())?);
+            asked.extend(std::iter::repeat_n(c, n));
+        }
+        let verdicts = self.judge.judge(Tensor::cat(parts, 0));
+        Ok(Quality {
+            setting: f64::NAN,
+            hits: share(&verdicts.labels, |i| asked[i]),
+            confidence: mean(&verdicts.confidence),
+            frechet: frechet_distance(
+                &FeatureStats::of(&verdicts.features),
+                &self.reference.held_out,
+            ),
+        })
+    }
 }
 
 /// Share of `labels` equal to `want(i)`.
@@ -467,25 +527,6 @@ fn share(labels: &[usize], want: impl Fn(usize) -> usize) -> f64 {
 
 fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
-}
-
-/// Pixels mapped to [-1, 1], one row per digit.
-fn rows(digits: &Digits) -> Vec<Vec<f64>> {
-    digits
-        .images
-        .iter()
-        .map(|i| i.iter().map(|&p| 2.0 * f64::from(p) - 1.0).collect())
-        .collect()
-}
-
-fn images(digits: &Digits, device: &Device) -> Tensor<2> {
-    let flat: Vec<f32> = digits
-        .images
-        .iter()
-        .flatten()
-        .map(|&p| 2.0 * p - 1.0)
-        .collect();
-    Tensor::from_data(TensorData::new(flat, [digits.len(), PIXELS]), device)
 }
 
 fn print_frequencies(rows: &[Frequencies], samples: usize, class: usize) {

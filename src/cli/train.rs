@@ -1,15 +1,18 @@
 use super::train_log::{Entry, TrainingLog};
 use super::{DeviceChoice, Model, device};
-use crate::native::mnist::{Digits, SIDE};
+use crate::choice;
+use crate::native::mnist::{Digits, SIDE, diffusion_scale};
 use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNetConfig};
 use crate::noise::{Noise, Stream};
+use crate::presets::Preset;
 use crate::schedule::{Schedule, VpLinear};
+use crate::toy_data;
 use crate::training::{
-    Augmentation, CepTrainer, Checkpoint, ClassifierSettings, ClassifierTrainer, Decay,
-    DsmSettings, DsmTrainer, EnergySettings, ForceTrainer, LearningRateSchedule, LossWeighting,
-    accuracy, accuracy_at, relative_eps_error,
+    Augmentation, Cep, CepTrainer, Checkpoint, ClassifierTrainer, CrossEntropy, Decay, Dsm,
+    DsmSettings, DsmTrainer, EnergySettings, Force, ForceTrainer, LearningRateSchedule,
+    LossWeighting, Objective, OptimiserSettings, Trainer, accuracy, accuracy_at,
+    relative_eps_error,
 };
-use crate::{presets, toy_data};
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -38,10 +41,14 @@ pub(super) struct Args {
     /// Steps over which the learning rate rises linearly from 0 to --lr.
     #[arg(long, default_value_t = 0)]
     warmup: u64,
-    /// After the warm-up: constant (a run that can go on as long as it improves) or cosine (down
-    /// to 0 at --steps, for a run of fixed length).
+    /// After the warm-up: constant (a run that can go on as long as it improves), cosine (down
+    /// to 0 at --steps, for a run of fixed length) or cooldown (constant up to --cooldown-from,
+    /// then linearly down to 0 at --steps; a constant run resumes into it).
     #[arg(long, value_enum, default_value = "constant")]
     decay: DecayChoice,
+    /// The step where a cool-down starts (--decay cooldown).
+    #[arg(long)]
+    cooldown_from: Option<u64>,
     /// How each sample's eps error counts by its noise level (denoisers only): uniform, or
     /// min-snr (Hang et al. 2023) with --min-snr-gamma.
     #[arg(long, value_enum, default_value = "uniform")]
@@ -80,6 +87,7 @@ pub(super) struct Args {
 enum DecayChoice {
     Constant,
     Cosine,
+    Cooldown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -195,14 +203,27 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     };
     let lr_schedule = LearningRateSchedule {
         warmup_steps: args.warmup,
-        decay: match args.decay {
-            DecayChoice::Constant => Decay::Constant,
-            DecayChoice::Cosine => Decay::Cosine { steps: args.steps },
+        decay: match (args.decay, args.cooldown_from) {
+            (DecayChoice::Constant, None) => Decay::Constant,
+            (DecayChoice::Cosine, None) => Decay::Cosine { steps: args.steps },
+            (DecayChoice::Cooldown, Some(from)) => Decay::Cooldown {
+                from,
+                steps: args.steps,
+            },
+            (DecayChoice::Cooldown, None) => {
+                return Err("--decay cooldown needs --cooldown-from, the step it starts at".into());
+            }
+            (_, Some(_)) => return Err("--cooldown-from goes with --decay cooldown".into()),
         },
     };
-    let dsm = DsmSettings {
+    let optimiser = OptimiserSettings {
         learning_rate: args.lr,
         lr_schedule,
+        ema_decay: args.ema,
+        seed: args.seed,
+    };
+    let dsm = DsmSettings {
+        optimiser,
         weighting: match args.weighting {
             Weighting::Uniform => LossWeighting::Uniform,
             Weighting::MinSnr => LossWeighting::MinSnr {
@@ -210,20 +231,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             },
         },
         p_uncond: args.p_uncond,
-        ema_decay: args.ema,
-        seed: args.seed,
-    };
-    let classifier = ClassifierSettings {
-        learning_rate: args.lr,
-        lr_schedule,
-        ema_decay: args.ema,
-        seed: args.seed,
     };
     let energy = EnergySettings {
-        learning_rate: args.lr,
-        lr_schedule,
-        ema_decay: args.ema,
-        seed: args.seed,
+        optimiser,
         beta: args.beta,
         center: args.center.clone(),
         group: args.group,
@@ -244,7 +254,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             loaded,
         ),
         Model::Classifier | Model::NoisyClassifier => job.train(
-            ClassifierTrainer::new(run.classifier().init(&device), classifier, &device),
+            ClassifierTrainer::new(run.classifier().init(&device), optimiser, &device),
             loaded,
         ),
         Model::Energy => job.train(
@@ -252,7 +262,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             loaded,
         ),
         Model::Force => {
-            let data = presets::by_name(&run.data).expect("checked by check_energy_args");
+            let data = choice::parse::<Preset>(&run.data)?.mixture();
             job.train(
                 ForceTrainer::new(
                     TimeMlpConfig::force(2).init(&device),
@@ -269,7 +279,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
 /// The energy and force networks learn E_t of a 2D lab data set: the force trainer needs its
 /// closed-form score, and the lab draws the exact tilted target beside them.
 fn check_energy_args(args: &Args) -> Result<(), String> {
-    if presets::by_name(&args.data).is_none() {
+    if choice::parse::<Preset>(&args.data).is_err() {
         return Err(format!(
             "--model {} trains on a 2D lab data set with a closed-form score ({}), not '{}'",
             if args.model == Model::Energy {
@@ -277,7 +287,7 @@ fn check_energy_args(args: &Args) -> Result<(), String> {
             } else {
                 "force"
             },
-            presets::NAMES.join(", "),
+            choice::names::<Preset>().join(", "),
             args.data
         ));
     }
@@ -293,14 +303,21 @@ fn check_energy_args(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// What the training loop needs of a trainer.
-trait Trainer: Sized {
-    fn steps(&self) -> u64;
-    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64;
-    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String>;
-    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String>;
-    /// How the averaged weights do on held-out data (see `train_log::Entry::held_out`).
-    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value;
+/// What the training loop needs of an objective beyond what every [`Trainer`] has: a step on
+/// a batch, and how its averaged weights do on held-out data (see `train_log::Entry::held_out`).
+trait Fit: Objective + Sized {
+    fn fit(
+        trainer: &mut Trainer<Self>,
+        schedule: &dyn Schedule,
+        x0: &[Vec<f64>],
+        labels: &[usize],
+    ) -> f64;
+
+    /// Nothing by default: the energy runs have no held-out set, tests/trained_energy.rs
+    /// measures them against the closed-form intermediate energy instead.
+    fn held_out(_: &Trainer<Self>, _: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
+        serde_json::Value::Null
+    }
 }
 
 /// Held-out digits for the training log, rows in [-1, 1], on the device without autodiff.
@@ -331,22 +348,18 @@ impl HeldOut {
     }
 }
 
-impl<M: crate::network::EpsNetwork> Trainer for DsmTrainer<M> {
-    fn steps(&self) -> u64 {
-        DsmTrainer::steps(self)
+impl<M: crate::network::EpsNetwork> Fit for Dsm<M> {
+    fn fit(t: &mut DsmTrainer<M>, s: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
+        t.step(s, x0, labels)
     }
-    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
-        DsmTrainer::step(self, schedule, x0, labels)
-    }
-    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        DsmTrainer::checkpoint(self, run)
-    }
-    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        DsmTrainer::resume(self, checkpoint)
-    }
-    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value {
+
+    fn held_out(
+        trainer: &DsmTrainer<M>,
+        data: &HeldOut,
+        schedule: &dyn Schedule,
+    ) -> serde_json::Value {
         let errors = relative_eps_error(
-            self.ema(),
+            trainer.ema(),
             schedule,
             &data.rows,
             &data.labels,
@@ -357,21 +370,17 @@ impl<M: crate::network::EpsNetwork> Trainer for DsmTrainer<M> {
     }
 }
 
-impl Trainer for ClassifierTrainer {
-    fn steps(&self) -> u64 {
-        ClassifierTrainer::steps(self)
+impl Fit for CrossEntropy {
+    fn fit(t: &mut ClassifierTrainer, s: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
+        t.step(s, x0, labels)
     }
-    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
-        ClassifierTrainer::step(self, schedule, x0, labels)
-    }
-    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        ClassifierTrainer::checkpoint(self, run)
-    }
-    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        ClassifierTrainer::resume(self, checkpoint)
-    }
-    fn held_out(&self, data: &HeldOut, schedule: &dyn Schedule) -> serde_json::Value {
-        let model = self.ema();
+
+    fn held_out(
+        trainer: &ClassifierTrainer,
+        data: &HeldOut,
+        schedule: &dyn Schedule,
+    ) -> serde_json::Value {
+        let model = trainer.ema();
         let clean = accuracy(model, &data.rows, &data.labels, &data.device);
         if !model.is_noise_conditioned() {
             return serde_json::json!({ "accuracy": clean });
@@ -388,41 +397,15 @@ impl Trainer for ClassifierTrainer {
     }
 }
 
-/// The energy runs have no held-out set: tests/trained_energy.rs measures them against the
-/// closed-form intermediate energy instead.
-impl Trainer for CepTrainer {
-    fn steps(&self) -> u64 {
-        CepTrainer::steps(self)
-    }
-    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
-        CepTrainer::step(self, schedule, x0)
-    }
-    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        CepTrainer::checkpoint(self, run)
-    }
-    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        CepTrainer::resume(self, checkpoint)
-    }
-    fn held_out(&self, _: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
-        serde_json::Value::Null
+impl Fit for Cep {
+    fn fit(t: &mut CepTrainer, s: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
+        t.step(s, x0)
     }
 }
 
-impl Trainer for ForceTrainer {
-    fn steps(&self) -> u64 {
-        ForceTrainer::steps(self)
-    }
-    fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
-        ForceTrainer::step(self, schedule, x0)
-    }
-    fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        ForceTrainer::checkpoint(self, run)
-    }
-    fn resume(self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        ForceTrainer::resume(self, checkpoint)
-    }
-    fn held_out(&self, _: &HeldOut, _: &dyn Schedule) -> serde_json::Value {
-        serde_json::Value::Null
+impl Fit for Force {
+    fn fit(t: &mut ForceTrainer, s: &dyn Schedule, x0: &[Vec<f64>], _: &[usize]) -> f64 {
+        t.step(s, x0)
     }
 }
 
@@ -434,7 +417,7 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    fn train<T: Trainer>(&self, trainer: T, resume: Option<Checkpoint>) -> Result<(), String> {
+    fn train<O: Fit>(&self, trainer: Trainer<O>, resume: Option<Checkpoint>) -> Result<(), String> {
         let mut trainer = match &resume {
             Some(c) => trainer.resume(c)?,
             None => trainer,
@@ -461,7 +444,7 @@ impl Job<'_> {
                 Stream::Data,
             );
             let (x0, labels) = self.batch(&mut noise)?;
-            let loss = trainer.step(&schedule, &x0, &labels);
+            let loss = O::fit(&mut trainer, &schedule, &x0, &labels);
             if !loss.is_finite() {
                 return Err(format!(
                     "the loss became {loss} at step {}; the last checkpoint is intact",
@@ -477,9 +460,9 @@ impl Job<'_> {
                     .checkpoint(run.clone())?
                     .save_atomic(&self.args.checkpoint)
                     .map_err(|e| e.to_string())?;
-                let held_out = self
-                    .held_out
-                    .map_or(serde_json::Value::Null, |h| trainer.held_out(h, &schedule));
+                let held_out = self.held_out.map_or(serde_json::Value::Null, |h| {
+                    O::held_out(&trainer, h, &schedule)
+                });
                 let entry = Entry {
                     step: trainer.steps(),
                     images: trainer.steps() * self.run.batch as u64,
@@ -507,8 +490,8 @@ impl Job<'_> {
         Ok(match (self.digits, self.run.model) {
             (Some(d), _) => mnist_batch(d, noise, size, self.run.augmentation),
             (None, Model::Mlp1d) => toy_data::sample_functions(size, noise),
-            (None, Model::Energy | Model::Force) => presets::by_name(&self.run.data)
-                .ok_or_else(|| format!("'{}' is not a 2D lab data set", self.run.data))?
+            (None, Model::Energy | Model::Force) => choice::parse::<Preset>(&self.run.data)?
+                .mixture()
                 .sample(size, noise),
             (None, _) => toy_data::sample(&self.run.data, size, noise)?,
         })
@@ -529,11 +512,6 @@ fn mnist_batch(
             (diffusion_scale(&image), digits.labels[i])
         })
         .unzip()
-}
-
-/// Pixels in [0, 1] mapped to [-1, 1], the scale the diffusion runs at.
-fn diffusion_scale(image: &[f32]) -> Vec<f64> {
-    image.iter().map(|&p| 2.0 * f64::from(p) - 1.0).collect()
 }
 
 /// The checkpoint at `path` and the run it describes.

@@ -1,6 +1,7 @@
 //! The MNIST demos: up to four runs of the U-Net from the same noise, each with its own sampler,
-//! step count, guidance and inpainting method, so the page can put settings side by side (seed
-//! 003's 20 / 50 / 200 / 1000 steps, three inpainting methods, a guidance scale against another).
+//! step count, guidance and inpainting method, so the page can put settings side by side (Ilin &
+//! Friesen's 20 / 50 / 200 / 1000 steps, three inpainting methods, a guidance scale against
+//! another).
 
 use super::Runs;
 use crate::denoiser::{Denoiser, WithLabel};
@@ -10,8 +11,8 @@ use crate::guidance::{
 use crate::network::{CLASSES, DigitClassifier, SIDE, UNet};
 use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement, repaint_times};
-use crate::sampler::{self, Parts, Sampler, Trajectory, uniform_times};
-use crate::schedule::{self, Schedule};
+use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::schedule::{Schedule, ScheduleKind};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -37,7 +38,7 @@ pub enum Inpainting {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    pub sampler: String,
+    pub sampler: SamplerKind,
     pub steps: usize,
     /// DDIM's eta.
     pub eta: f64,
@@ -60,7 +61,7 @@ pub struct RunConfig {
 impl Default for RunConfig {
     fn default() -> Self {
         Self {
-            sampler: "em".into(),
+            sampler: SamplerKind::Em,
             steps: 50,
             eta: 0.0,
             snr: 0.16,
@@ -124,7 +125,7 @@ impl DigitLabConfig {
 
 impl RunConfig {
     fn validate(&self) -> Result<(), String> {
-        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
+        sampler::check_settings(self.steps, MAX_STEPS, self.eta, self.snr)?;
         if let Some(label) = self.label
             && label >= CLASSES
         {
@@ -277,11 +278,11 @@ impl DigitLab {
             ));
         }
         // The U-Net was trained on the VP schedule; another would ask it about noise it never saw.
-        let schedule = schedule::by_name("vp").expect("vp exists");
+        let schedule = ScheduleKind::Vp.build();
         let samplers = config
             .runs
             .iter()
-            .map(|r| sampler::by_name(&r.sampler, r.eta, r.snr).expect("validated"))
+            .map(|r| r.sampler.build(r.eta, r.snr))
             .collect();
         let mut lab = Self {
             config,
@@ -304,7 +305,7 @@ impl DigitLab {
     }
 
     pub fn is_done(&self) -> bool {
-        self.runs.iter().all(Trajectory::is_done)
+        self.all_done()
     }
 
     /// Moves each run needs in all (RePaint's jumps back up count).
@@ -313,29 +314,24 @@ impl DigitLab {
     }
 
     pub fn frame(&self) -> DigitFrame {
-        let pixels = self
-            .runs
-            .iter()
-            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
-            .collect();
         DigitFrame {
             moves: self.runs.iter().map(Trajectory::index).collect(),
             times: self.runs.iter().map(Trajectory::t).collect(),
-            pixels: Tensor::cat(pixels, 0),
+            pixels: self.stacked(),
         }
     }
 
     /// Moves every run that is not done once; `None` when all are.
     pub fn step(&mut self) -> Option<DigitFrame> {
-        if self.is_done() {
-            return None;
-        }
-        self.move_runs();
-        Some(self.frame())
+        self.advance().then(|| self.frame())
     }
 }
 
 impl Runs for DigitLab {
+    fn runs(&self) -> &[Trajectory] {
+        &self.runs
+    }
+
     fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
         &mut self.runs
     }
@@ -475,7 +471,7 @@ mod tests {
                 run(RunConfig::default()),
                 RunConfig {
                     steps: 5,
-                    sampler: "ddim".into(),
+                    sampler: SamplerKind::Ddim,
                     label: Some(7),
                     w: 3.0,
                     ..RunConfig::default()
@@ -529,7 +525,7 @@ mod tests {
         );
         while lab.step().is_some() {}
         let end = to_vec(lab.frame().pixels);
-        let t_min = schedule::by_name("vp").unwrap().level(1e-3);
+        let t_min = ScheduleKind::Vp.build().level(1e-3);
         let x_of = |r: usize| &end[r * 2 * 2 * 784..(r * 2 + 1) * 2 * 784];
         for r in 0..2 {
             for (i, v) in x_of(r).iter().enumerate() {

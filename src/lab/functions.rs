@@ -3,7 +3,7 @@
 //! the same noise — the exact GP posterior score, replacement and reconstruction guidance — beside
 //! the closed-form posterior mean and band, which only a Gaussian process gives.
 
-use super::Runs;
+use super::{Model, Runs};
 use crate::denoiser::{Denoiser, Gaussian, GaussianProcess, WithLabel};
 use crate::guidance::{
     Motif, MotifObservation, ReconstructionGuidance, gaussian_posterior, motif_posterior,
@@ -11,8 +11,8 @@ use crate::guidance::{
 use crate::network::ScoreMlp;
 use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement};
-use crate::sampler::{self, Parts, Sampler, Trajectory, uniform_times};
-use crate::schedule::{self, Schedule};
+use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::schedule::{Schedule, ScheduleKind};
 use crate::toy_data::function_prior;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
@@ -26,9 +26,9 @@ pub struct FunctionLabConfig {
     pub points: Vec<(f64, f64)>,
     /// Standard deviation of the observation noise.
     pub obs_std: f64,
-    /// "learned": the score network trained on GP draws; "exact": the GP prior's own score.
-    pub model: String,
-    pub sampler: String,
+    /// The score network trained on GP draws, or the GP prior's own score.
+    pub model: Model,
+    pub sampler: SamplerKind,
     pub steps: usize,
     pub eta: f64,
     pub snr: f64,
@@ -48,8 +48,8 @@ impl Default for FunctionLabConfig {
         Self {
             points: vec![(-0.6, 1.0), (0.0, -0.5), (0.5, 0.8)],
             obs_std: 0.05,
-            model: "learned".into(),
-            sampler: "em".into(),
+            model: Model::Learned,
+            sampler: SamplerKind::Em,
             steps: 100,
             eta: 0.0,
             snr: 0.16,
@@ -89,10 +89,7 @@ impl FunctionLabConfig {
         if !(0.0..=2.0).contains(&self.obs_std) {
             return Err("obs_std must be between 0 and 2".into());
         }
-        if !["learned", "exact"].contains(&self.model.as_str()) {
-            return Err(format!("unknown model '{}' (learned or exact)", self.model));
-        }
-        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
+        sampler::check_settings(self.steps, MAX_STEPS, self.eta, self.snr)?;
         if !(1..=2000).contains(&self.batch) {
             return Err("batch must be between 1 and 2000".into());
         }
@@ -120,8 +117,23 @@ impl FunctionLabConfig {
     }
 }
 
+/// One run of the lab: the exact posterior, or a way of reaching it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum FunctionMethod {
+    Exact,
+    Replacement,
+    Reconstruction,
+}
+
+crate::choice!(FunctionMethod, "method");
+
 /// The runs, in the order their blocks appear in a frame.
-pub const FUNCTION_METHODS: [&str; 3] = ["exact", "replacement", "reconstruction"];
+pub const FUNCTION_METHODS: [FunctionMethod; 3] = [
+    FunctionMethod::Exact,
+    FunctionMethod::Replacement,
+    FunctionMethod::Reconstruction,
+];
 
 pub struct FunctionLab {
     config: FunctionLabConfig,
@@ -152,7 +164,7 @@ impl FunctionLab {
         device: &Device,
     ) -> Result<Self, String> {
         config.validate()?;
-        if config.model == "learned" && network.is_none() {
+        if config.model == Model::Learned && network.is_none() {
             return Err("the learned model needs the function network's weights".into());
         }
         let process = function_prior();
@@ -206,8 +218,8 @@ impl FunctionLab {
         let sd = (0..cov.rows())
             .map(|i| cov[(i, i)].max(0.0).sqrt())
             .collect();
-        let schedule = schedule::by_name("vp").expect("vp exists");
-        let sampler = sampler::by_name(&config.sampler, config.eta, config.snr).expect("validated");
+        let schedule = ScheduleKind::Vp.build();
+        let sampler = config.sampler.build(config.eta, config.snr);
         let mut lab = Self {
             replacement: Replacement::new(&observed),
             config,
@@ -243,9 +255,10 @@ impl FunctionLab {
     }
 
     pub fn is_done(&self) -> bool {
-        self.runs[0].is_done()
+        self.all_done()
     }
 
+    /// Moves done so far; every run moves in step with the first.
     pub fn index(&self) -> usize {
         self.runs[0].index()
     }
@@ -260,21 +273,11 @@ impl FunctionLab {
 
     /// [method][x | x0_hat][batch][grid] as rows.
     pub fn frame(&self) -> Tensor<2> {
-        Tensor::cat(
-            self.runs
-                .iter()
-                .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
-                .collect(),
-            0,
-        )
+        self.stacked()
     }
 
     pub fn step(&mut self) -> Option<Tensor<2>> {
-        if self.is_done() {
-            return None;
-        }
-        self.move_runs();
-        Some(self.frame())
+        self.advance().then(|| self.frame())
     }
 
     /// The exact posterior on the grid: mean, then standard deviation, point by point.
@@ -290,6 +293,10 @@ impl FunctionLab {
 }
 
 impl Runs for FunctionLab {
+    fn runs(&self) -> &[Trajectory] {
+        &self.runs
+    }
+
     fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
         &mut self.runs
     }
@@ -297,7 +304,7 @@ impl Runs for FunctionLab {
     fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
         let learned;
         let model: &dyn Denoiser = match &self.network {
-            Some(network) if self.config.model == "learned" => {
+            Some(network) if self.config.model == Model::Learned => {
                 learned = WithLabel {
                     model: network.as_ref(),
                     label: None,
@@ -320,14 +327,14 @@ impl Runs for FunctionLab {
         };
         let (model, projection): (&dyn Denoiser, Option<&dyn Projection>) =
             match FUNCTION_METHODS[m] {
-                "exact" => (self.posterior.as_ref(), None),
-                "replacement" => (model, Some(&self.replacement)),
-                _ => {
+                FunctionMethod::Exact => (self.posterior.as_ref(), None),
+                FunctionMethod::Replacement => (model, Some(&self.replacement)),
+                FunctionMethod::Reconstruction => {
                     guided = ReconstructionGuidance {
                         model,
                         observation,
                         scale: self.config.guidance_scale,
-                        damped: self.config.model == "learned",
+                        damped: self.config.model == Model::Learned,
                     };
                     (&guided, None)
                 }
@@ -363,7 +370,7 @@ mod tests {
             assert!(err.contains(needle), "{json}: {err}");
         }
         let exact_needs_nothing = FunctionLabConfig {
-            model: "exact".into(),
+            model: Model::Exact,
             ..FunctionLabConfig::default()
         };
         assert!(FunctionLab::new(exact_needs_nothing, None, &Device::flex()).is_ok());
@@ -375,7 +382,7 @@ mod tests {
     #[test]
     fn the_exact_run_samples_the_gp_posterior() {
         let config = FunctionLabConfig {
-            model: "exact".into(),
+            model: Model::Exact,
             steps: 200,
             batch: 2000,
             ..FunctionLabConfig::default()
@@ -411,7 +418,7 @@ mod tests {
     fn a_motif_is_placed_where_the_points_make_it_likely() {
         let motif = vec![1.0, 1.6, 1.9, 1.6, 1.0];
         let config = FunctionLabConfig {
-            model: "exact".into(),
+            model: Model::Exact,
             points: vec![(-0.8, 0.0), (-0.3, 1.8), (0.6, -1.0)],
             motif: motif.clone(),
             steps: 50,

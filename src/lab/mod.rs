@@ -1,25 +1,41 @@
 //! The playground's demos as plain Rust, tested natively; `web` wraps them for the page. A lab
 //! owns a set of runs that start from the same noise and moves them one step at a time, so the
-//! page can draw every step and compare methods on equal terms.
+//! page can draw every step and compare methods on equal terms. Every setting the page sends is
+//! typed: a name outside its catalogue ([`crate::choice`]) is refused while the JSON is read, so
+//! a lab never meets one.
 
 mod digits;
 mod functions;
-mod points;
+mod lab2d;
 
 pub use digits::{
     DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig,
 };
-pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig};
-pub use points::{
-    CONDITIONINGS, EnergyNetworks, Frame, LEARNED, Lab2d, Lab2dConfig, TRAINED_ENERGY,
-    TrainedEnergy, methods,
+pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig, FunctionMethod};
+pub use lab2d::{
+    Conditioning, EnergyNetworks, Frame, LEARNED, Lab2d, Lab2dConfig, Method, TRAINED_ENERGY,
+    TrainedEnergy,
 };
 
 use crate::sampler::{Parts, Trajectory};
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+/// The model a lab samples with: the closed form ("exact") or the score network trained on the
+/// same data ("learned").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum Model {
+    Exact,
+    Learned,
+}
+
+crate::choice!(Model, "model");
 
 /// What every lab is: runs from the same noise, each moved with parts of its own.
 trait Runs {
+    fn runs(&self) -> &[Trajectory];
+
     fn runs_mut(&mut self) -> &mut Vec<Trajectory>;
 
     /// Hands the parts of run `r` to `f`; guided denoisers live on that stack frame.
@@ -44,12 +60,31 @@ trait Runs {
         *self.runs_mut() = runs;
     }
 
-    /// Moves every unfinished run once.
-    fn move_runs(&mut self) {
+    fn all_done(&self) -> bool {
+        self.runs().iter().all(Trajectory::is_done)
+    }
+
+    /// Moves every unfinished run once; false when all had finished.
+    fn advance(&mut self) -> bool {
+        if self.all_done() {
+            return false;
+        }
         let mut runs = std::mem::take(self.runs_mut());
         for (r, run) in runs.iter_mut().enumerate() {
             self.with_parts(r, |parts| run.step(parts));
         }
         *self.runs_mut() = runs;
+        true
+    }
+
+    /// Every run's x and x0_hat as rows [x_0; x0_hat_0; x_1; x0_hat_1; ...]: one tensor, so the
+    /// page reads back once a frame.
+    fn stacked(&self) -> Tensor<2> {
+        let blocks = self
+            .runs()
+            .iter()
+            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
+            .collect();
+        Tensor::cat(blocks, 0)
     }
 }

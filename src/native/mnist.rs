@@ -2,10 +2,16 @@
 //! 28 x 28 grey values in [0, 1] per image, concatenated. `scripts/fetch-mnist.sh` puts them in
 //! `data/mnist/`.
 
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 use std::path::Path;
 
 pub use crate::network::{CLASSES, PIXELS, SIDE};
+
+/// A pixel in [0, 1] at the scale the diffusion runs at, [-1, 1]: the one place the two meet.
+pub fn diffusion_scale(image: &[f32]) -> Vec<f64> {
+    image.iter().map(|&p| 2.0 * f64::from(p) - 1.0).collect()
+}
 
 /// Labelled images, pixels in [0, 1], row-major.
 #[derive(Debug, Clone)]
@@ -26,6 +32,17 @@ impl Digits {
 
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
+    }
+
+    /// Every image at the diffusion scale ([`diffusion_scale`]), one row each.
+    pub fn rows(&self) -> Vec<Vec<f64>> {
+        self.images.iter().map(|i| diffusion_scale(i)).collect()
+    }
+
+    /// Every image at the diffusion scale, [len, PIXELS].
+    pub fn tensor(&self, device: &Device) -> Tensor<2> {
+        let flat: Vec<f32> = self.rows().iter().flatten().map(|&p| p as f32).collect();
+        Tensor::from_data(TensorData::new(flat, [self.len(), PIXELS]), device)
     }
 
     /// Reads `0.json` .. `9.json` from `dir`, checking every file.

@@ -13,10 +13,6 @@ pub struct Ddim {
 }
 
 impl Sampler for Ddim {
-    fn name(&self) -> &'static str {
-        "ddim"
-    }
-
     fn step(
         &self,
         model: &dyn Denoiser,

@@ -8,10 +8,6 @@ use burn::tensor::Tensor;
 pub struct EulerMaruyama;
 
 impl Sampler for EulerMaruyama {
-    fn name(&self) -> &'static str {
-        "em"
-    }
-
     fn step(
         &self,
         model: &dyn Denoiser,

@@ -2,8 +2,8 @@
 //!
 //! A sampler knows a [`Denoiser`] and a [`Schedule`], nothing about conditioning: guidance comes
 //! in as a wrapped denoiser, state projections (inpainting) are applied by the [`Trajectory`]
-//! between steps. Each sampler is one file; a new one implements [`Sampler`] and is added to
-//! [`by_name`].
+//! between steps. Each sampler is one file; a new one implements [`Sampler`] and is a variant of
+//! [`SamplerKind`], the catalogue the labs, the page and `diffusion eval` pick from.
 
 mod ddim;
 mod euler_maruyama;
@@ -17,10 +17,12 @@ pub use predictor_corrector::PredictorCorrector;
 pub use probability_flow::{ProbabilityFlowEuler, ProbabilityFlowHeun};
 pub use trajectory::{Parts, Step, Trajectory, uniform_times};
 
+use crate::choice;
 use crate::denoiser::Denoiser;
 use crate::noise::Noise;
 use crate::schedule::Schedule;
 use burn::tensor::Tensor;
+use serde::{Deserialize, Serialize};
 
 /// One move of the reverse process.
 pub struct Moved {
@@ -31,7 +33,6 @@ pub struct Moved {
 }
 
 pub trait Sampler {
-    fn name(&self) -> &'static str;
     /// Move x from time `from` to the smaller time `to`.
     fn step(
         &self,
@@ -44,39 +45,88 @@ pub trait Sampler {
     ) -> Moved;
 }
 
-/// Every sampler by its URL / UI name, with default parameters. `eta` and `snr` are read only
-/// by the samplers that have them.
-pub fn by_name(name: &str, eta: f64, snr: f64) -> Option<Box<dyn Sampler>> {
-    match name {
-        "em" => Some(Box::new(EulerMaruyama)),
-        "ode-euler" => Some(Box::new(ProbabilityFlowEuler)),
-        "ode-heun" => Some(Box::new(ProbabilityFlowHeun)),
-        "ddim" => Some(Box::new(Ddim { eta })),
-        "pc" => Some(Box::new(PredictorCorrector {
-            snr,
-            corrector_steps: 1,
-        })),
-        _ => None,
+/// Every sampler, by the name the page, the URL and `diffusion eval` use, in the order the page
+/// lists them. A new sampler is a variant here with its arms in [`SamplerKind::build`] and
+/// [`SamplerKind::entry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum SamplerKind {
+    Em,
+    Pc,
+    OdeEuler,
+    OdeHeun,
+    Ddim,
+}
+
+crate::choice!(SamplerKind, "sampler");
+
+/// The setting besides the step count that a sampler reads, by its field name in the labs'
+/// settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Parameter {
+    Eta,
+    Snr,
+}
+
+/// What the page shows of a sampler: the form's label, the shorter one of run captions, and the
+/// parameter whose control it shows with it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Entry {
+    pub name: SamplerKind,
+    pub label: &'static str,
+    pub short: &'static str,
+    pub parameter: Option<Parameter>,
+}
+
+impl SamplerKind {
+    /// The sampler with DDIM's `eta` and the predictor–corrector's `snr`, each read only by the
+    /// sampler that has it.
+    pub fn build(self, eta: f64, snr: f64) -> Box<dyn Sampler> {
+        match self {
+            Self::Em => Box::new(EulerMaruyama),
+            Self::Pc => Box::new(PredictorCorrector {
+                snr,
+                corrector_steps: 1,
+            }),
+            Self::OdeEuler => Box::new(ProbabilityFlowEuler),
+            Self::OdeHeun => Box::new(ProbabilityFlowHeun),
+            Self::Ddim => Box::new(Ddim { eta }),
+        }
+    }
+
+    pub fn entry(self) -> Entry {
+        let (label, short, parameter) = match self {
+            Self::Em => ("Euler–Maruyama (reverse SDE)", "Euler–Maruyama", None),
+            Self::Pc => (
+                "predictor–corrector (Langevin)",
+                "predictor–corrector",
+                Some(Parameter::Snr),
+            ),
+            Self::OdeEuler => ("probability-flow ODE, Euler", "ODE Euler", None),
+            Self::OdeHeun => ("probability-flow ODE, Heun", "ODE Heun", None),
+            Self::Ddim => ("DDIM", "DDIM", Some(Parameter::Eta)),
+        };
+        Entry {
+            name: self,
+            label,
+            short,
+            parameter,
+        }
     }
 }
 
-pub const NAMES: [&str; 5] = ["em", "ode-euler", "ode-heun", "ddim", "pc"];
+/// Every sampler as the page lists it.
+pub fn catalogue() -> Vec<Entry> {
+    choice::all::<SamplerKind>()
+        .into_iter()
+        .map(SamplerKind::entry)
+        .collect()
+}
 
-/// The labs' check of sampler settings from the page: a known name, 1 to `max_steps` steps,
-/// DDIM's eta in [0, 1] and the predictor–corrector's snr in (0, 1].
-pub fn check_settings(
-    name: &str,
-    steps: usize,
-    max_steps: usize,
-    eta: f64,
-    snr: f64,
-) -> Result<(), String> {
-    if !NAMES.contains(&name) {
-        return Err(format!(
-            "unknown sampler '{name}' (one of {})",
-            NAMES.join(", ")
-        ));
-    }
+/// The labs' check of sampler settings from the page: 1 to `max_steps` steps, DDIM's eta in
+/// [0, 1] and the predictor–corrector's snr in (0, 1].
+pub fn check_settings(steps: usize, max_steps: usize, eta: f64, snr: f64) -> Result<(), String> {
     if !(1..=max_steps).contains(&steps) {
         return Err(format!("steps must be between 1 and {max_steps}"));
     }
@@ -110,7 +160,26 @@ fn score(eps: Tensor<2>, sigma: f64) -> Tensor<2> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_finite;
+    use super::*;
+
+    /// The catalogue the page reads: names and parameters as the page's settings spell them.
+    #[test]
+    fn the_catalogue_names_each_sampler_and_its_parameter() {
+        let json = serde_json::to_value(catalogue()).unwrap();
+        assert_eq!(
+            json[4],
+            serde_json::json!({"name": "ddim", "label": "DDIM", "short": "DDIM", "parameter": "eta"})
+        );
+        assert_eq!(json[1]["parameter"], "snr");
+        let names = choice::names::<SamplerKind>();
+        assert_eq!(names, ["em", "pc", "ode-euler", "ode-heun", "ddim"]);
+        assert_eq!(choice::parse("ode-heun"), Ok(SamplerKind::OdeHeun));
+        let err = choice::parse::<SamplerKind>("heun").unwrap_err();
+        assert_eq!(
+            err,
+            "unknown sampler 'heun' (one of em, pc, ode-euler, ode-heun, ddim)"
+        );
+    }
 
     #[test]
     fn non_finite_values_are_reported_with_their_step_and_count() {

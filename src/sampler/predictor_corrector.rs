@@ -16,10 +16,6 @@ pub struct PredictorCorrector {
 }
 
 impl Sampler for PredictorCorrector {
-    fn name(&self) -> &'static str {
-        "pc"
-    }
-
     fn step(
         &self,
         model: &dyn Denoiser,

@@ -22,10 +22,6 @@ fn velocity(
 pub struct ProbabilityFlowEuler;
 
 impl Sampler for ProbabilityFlowEuler {
-    fn name(&self) -> &'static str {
-        "ode-euler"
-    }
-
     fn step(
         &self,
         model: &dyn Denoiser,
@@ -49,10 +45,6 @@ impl Sampler for ProbabilityFlowEuler {
 pub struct ProbabilityFlowHeun;
 
 impl Sampler for ProbabilityFlowHeun {
-    fn name(&self) -> &'static str {
-        "ode-heun"
-    }
-
     fn step(
         &self,
         model: &dyn Denoiser,

@@ -31,10 +31,6 @@ impl Default for Cosine {
 }
 
 impl Schedule for Cosine {
-    fn name(&self) -> &'static str {
-        "cosine"
-    }
-
     fn alpha(&self, t: f64) -> f64 {
         self.phi(t).cos() / self.phi0.cos()
     }

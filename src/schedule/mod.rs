@@ -2,6 +2,8 @@
 //!
 //! Time runs in [t_min, 1]: data at t = 0, noise at t = 1. A schedule also gives the drift f and
 //! diffusion g of the forward SDE dx = f(t) x dt + g(t) dW, which the SDE and ODE samplers need.
+//! Each schedule is one file and a variant of [`ScheduleKind`], the catalogue the labs and the
+//! page pick from.
 
 mod cosine;
 mod ve;
@@ -10,6 +12,9 @@ mod vp_linear;
 pub use cosine::Cosine;
 pub use ve::VarianceExploding;
 pub use vp_linear::VpLinear;
+
+use crate::choice;
+use serde::{Deserialize, Serialize};
 
 /// The quantities a denoiser needs about the current time: the network reads `t`, closed-form
 /// scores and Tweedie's formula read `alpha` and `sigma`.
@@ -21,7 +26,6 @@ pub struct NoiseLevel {
 }
 
 pub trait Schedule: Send + Sync {
-    fn name(&self) -> &'static str;
     fn alpha(&self, t: f64) -> f64;
     fn sigma(&self, t: f64) -> f64;
     /// f(t) in dx = f(t) x dt + g(t) dW.
@@ -57,14 +61,54 @@ pub trait Schedule: Send + Sync {
     }
 }
 
-/// Every schedule by its URL / UI name.
-pub fn by_name(name: &str) -> Option<Box<dyn Schedule>> {
-    match name {
-        "vp" | "vp-linear" => Some(Box::new(VpLinear::default())),
-        "cosine" => Some(Box::new(Cosine::default())),
-        "ve" => Some(Box::new(VarianceExploding::default())),
-        _ => None,
+/// Every schedule, by the name the page and the URL use, in the order the page lists them. A new
+/// schedule is a variant here with its arms in [`ScheduleKind::build`] and [`ScheduleKind::label`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum ScheduleKind {
+    /// Also read as "vp-linear", the name settings could give it before the catalogue.
+    #[serde(alias = "vp-linear")]
+    Vp,
+    Cosine,
+    Ve,
+}
+
+crate::choice!(ScheduleKind, "schedule");
+
+/// What the page shows of a schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Entry {
+    pub name: ScheduleKind,
+    pub label: &'static str,
+}
+
+impl ScheduleKind {
+    pub fn build(self) -> Box<dyn Schedule> {
+        match self {
+            Self::Vp => Box::new(VpLinear::default()),
+            Self::Cosine => Box::new(Cosine::default()),
+            Self::Ve => Box::new(VarianceExploding::default()),
+        }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Vp => "VP, linear β",
+            Self::Cosine => "cosine",
+            Self::Ve => "VE",
+        }
+    }
+}
+
+/// Every schedule as the page lists it.
+pub fn catalogue() -> Vec<Entry> {
+    choice::all::<ScheduleKind>()
+        .into_iter()
+        .map(|name| Entry {
+            name,
+            label: name.label(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -75,8 +119,8 @@ mod tests {
     /// d sigma^2 / dt = 2 f sigma^2 + g^2. Checked by finite differences for every schedule.
     #[test]
     fn drift_and_diffusion_match_alpha_and_sigma() {
-        for name in ["vp", "cosine", "ve"] {
-            let s = by_name(name).unwrap();
+        for name in choice::all::<ScheduleKind>() {
+            let s = name.build();
             for &t in &[0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99] {
                 let h = 1e-6;
                 let dlog_alpha = (s.alpha(t + h).ln() - s.alpha(t - h).ln()) / (2.0 * h);
@@ -85,12 +129,12 @@ mod tests {
                 let g2 = s.diffusion_sq(t);
                 assert!(
                     (dlog_alpha - f).abs() < 1e-5 * (1.0 + f.abs()),
-                    "{name} f at {t}"
+                    "{name:?} f at {t}"
                 );
                 let want = 2.0 * f * s.sigma(t).powi(2) + g2;
                 assert!(
                     (dvar - want).abs() < 1e-5 * (1.0 + want.abs()),
-                    "{name} g at {t}"
+                    "{name:?} g at {t}"
                 );
             }
         }
@@ -98,15 +142,15 @@ mod tests {
 
     #[test]
     fn data_at_zero_noise_at_one() {
-        for name in ["vp", "cosine"] {
-            let s = by_name(name).unwrap();
+        for name in [ScheduleKind::Vp, ScheduleKind::Cosine] {
+            let s = name.build();
             assert!(
                 (s.alpha(0.0) - 1.0).abs() < 1e-12 && s.sigma(0.0) < 1e-6,
-                "{name}"
+                "{name:?}"
             );
             assert!(
                 s.alpha(1.0) < 0.01 && (s.sigma(1.0) - 1.0).abs() < 1e-4,
-                "{name}"
+                "{name:?}"
             );
         }
         let ve = VarianceExploding::default();

@@ -20,10 +20,6 @@ impl Default for VarianceExploding {
 }
 
 impl Schedule for VarianceExploding {
-    fn name(&self) -> &'static str {
-        "ve"
-    }
-
     fn alpha(&self, _t: f64) -> f64 {
         1.0
     }

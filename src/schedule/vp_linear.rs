@@ -28,10 +28,6 @@ impl VpLinear {
 }
 
 impl Schedule for VpLinear {
-    fn name(&self) -> &'static str {
-        "vp"
-    }
-
     fn alpha(&self, t: f64) -> f64 {
         (-0.5 * self.integral(t)).exp()
     }

@@ -1,28 +1,28 @@
-use super::checkpoint::Checkpoint;
-use super::learning_rate::LearningRateSchedule;
 use super::noise_in_groups;
-use super::optimised::Optimised;
+use super::trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
 use crate::guidance::{Energy, QuadraticEnergy};
 use crate::network::TimeMlp;
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
-use burn::tensor::{Device, Tensor, activation};
+use burn::tensor::{Tensor, activation};
 
 /// The knobs of an intermediate-energy or intermediate-force run, the energy included: the
 /// networks learn E_t of one target q_0 exp(-beta E) with E(x) = |x - center|^2 / 2, the 2D
 /// lab's energy. A checkpoint records them and a resume must match them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnergySettings {
-    /// The peak learning rate.
-    pub learning_rate: f64,
-    #[serde(default)]
-    pub lr_schedule: LearningRateSchedule,
-    pub ema_decay: f64,
-    pub seed: u64,
+    #[serde(flatten)]
+    pub optimiser: OptimiserSettings,
     pub beta: f64,
     pub center: Vec<f64>,
     /// Rows that share one time: K, the contrastive group of energy prediction.
     pub group: usize,
+}
+
+impl TrainerSettings for EnergySettings {
+    fn optimiser(&mut self) -> &mut OptimiserSettings {
+        &mut self.optimiser
+    }
 }
 
 impl EnergySettings {
@@ -47,47 +47,18 @@ impl EnergySettings {
 /// exp(-f_phi(x_t, t)) proportional to E_{q(x_0 | x_t)}[exp(-beta E(x_0))] at every t, so f_phi is
 /// the intermediate energy E_t up to a constant and its gradient is exactly what energy guidance
 /// needs ([`crate::guidance::TrainedEnergyGuidance`]). A batch is whole groups of K.
-pub struct CepTrainer {
-    state: Optimised<TimeMlp>,
-    settings: EnergySettings,
-    device: Device,
+pub type CepTrainer = Trainer<Cep>;
+
+/// The objective of a [`CepTrainer`].
+#[derive(Default)]
+pub struct Cep;
+
+impl Objective for Cep {
+    type Model = TimeMlp;
+    type Settings = EnergySettings;
 }
 
-impl CepTrainer {
-    /// `model` (one output) must live on `device.autodiff()`.
-    pub fn new(model: TimeMlp, settings: EnergySettings, device: &Device) -> Self {
-        Self {
-            state: Optimised::new(
-                model,
-                settings.learning_rate,
-                settings.lr_schedule,
-                settings.ema_decay,
-                settings.seed,
-            ),
-            settings,
-            device: device.clone(),
-        }
-    }
-
-    /// The moving average of the weights, without autodiff: what guidance reads and export writes.
-    pub fn ema(&self) -> &TimeMlp {
-        self.state.ema()
-    }
-
-    pub fn steps(&self) -> u64 {
-        self.state.steps()
-    }
-
-    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        self.state.checkpoint(&self.settings, run)
-    }
-
-    /// Continues from `checkpoint`, which must have been written with the same settings.
-    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        self.state = self.state.resume(&self.settings, checkpoint)?;
-        Ok(self)
-    }
-
+impl Trainer<Cep> {
     /// One optimiser step on data rows (whole groups of K); returns the loss.
     pub fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>]) -> f64 {
         let k = self.settings.group;

@@ -1,86 +1,45 @@
-use super::checkpoint::Checkpoint;
-use super::learning_rate::LearningRateSchedule;
-use super::noise_at_random_times;
-use super::optimised::Optimised;
+use super::noise_in_groups;
+use super::trainer::{Objective, OptimiserSettings, Trainer};
 use crate::network::DigitClassifier;
 use crate::noise::{Noise, Stream};
 use crate::schedule::{NoiseLevel, Schedule};
 use crate::tensor::from_rows;
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 
-/// The knobs of a classifier run; a checkpoint records them and a resume must match them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ClassifierSettings {
-    /// The peak learning rate.
-    pub learning_rate: f64,
-    #[serde(default)]
-    pub lr_schedule: LearningRateSchedule,
-    pub ema_decay: f64,
-    pub seed: u64,
-}
+/// The knobs of a classifier run: the optimiser's alone. A checkpoint records them and a resume
+/// must match them.
+pub type ClassifierSettings = OptimiserSettings;
 
 /// Cross-entropy training of a [`DigitClassifier`]. A noise-conditioned classifier sees each
 /// image at a random t on `schedule` (Dhariwal & Nichol train theirs on noised inputs);
 /// a clean one sees the images as they are. Adam, a moving average of the weights to evaluate and
 /// export, checkpoints and exact resume as for the denoisers.
-pub struct ClassifierTrainer {
-    state: Optimised<DigitClassifier>,
-    settings: ClassifierSettings,
-    device: Device,
+pub type ClassifierTrainer = Trainer<CrossEntropy>;
+
+/// The objective of a [`ClassifierTrainer`].
+#[derive(Default)]
+pub struct CrossEntropy;
+
+impl Objective for CrossEntropy {
+    type Model = DigitClassifier;
+    type Settings = ClassifierSettings;
 }
 
-impl ClassifierTrainer {
-    /// `model` must live on `device.autodiff()`.
-    pub fn new(model: DigitClassifier, settings: ClassifierSettings, device: &Device) -> Self {
-        Self {
-            state: Optimised::new(
-                model,
-                settings.learning_rate,
-                settings.lr_schedule,
-                settings.ema_decay,
-                settings.seed,
-            ),
-            settings,
-            device: device.clone(),
-        }
-    }
-
-    pub fn model(&self) -> &DigitClassifier {
-        &self.state.model
-    }
-
-    /// The moving average of the weights, without autodiff.
-    pub fn ema(&self) -> &DigitClassifier {
-        self.state.ema()
-    }
-
-    pub fn steps(&self) -> u64 {
-        self.state.steps()
-    }
-
-    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        self.state.checkpoint(&self.settings, run)
-    }
-
-    /// Continues from `checkpoint`, which must have been written with the same settings.
-    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        self.state = self.state.resume(&self.settings, checkpoint)?;
-        Ok(self)
-    }
-
+impl Trainer<CrossEntropy> {
     /// One optimiser step on images (rows in [-1, 1]) with their labels; returns the loss.
     pub fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
         let batch = x0.len();
         assert!(batch > 0 && labels.len() == batch, "one label per image");
-        let x0 = from_rows(x0, &self.device);
+        let device = &self.device;
+        let x0 = from_rows(x0, device);
         let (x, t) = if self.state.model.is_noise_conditioned() {
-            let noised = noise_at_random_times(schedule, x0, &mut self.state.noise);
+            let noised = noise_in_groups(schedule, x0, 1, &mut self.state.noise);
             (noised.x, noised.t)
         } else {
-            (x0, Tensor::<2>::zeros([batch, 1], &self.device))
+            (x0, Tensor::<2>::zeros([batch, 1], device))
         };
         let targets: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
-        let targets = Tensor::<1, Int>::from_data(TensorData::new(targets, [batch]), &self.device);
+        let targets = Tensor::<1, Int>::from_data(TensorData::new(targets, [batch]), device);
         let log_probs = activation::log_softmax(self.state.model.forward(x, t), 1);
         let loss = log_probs
             .gather(1, targets.reshape([batch, 1]))

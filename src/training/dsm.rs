@@ -1,12 +1,11 @@
-use super::checkpoint::Checkpoint;
-use super::learning_rate::LearningRateSchedule;
-use super::noise_at_random_times;
-use super::optimised::Optimised;
+use super::noise_in_groups;
+use super::trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
 use crate::network::EpsNetwork;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
 use crate::tensor::from_rows;
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use std::marker::PhantomData;
 
 /// How the squared eps error of each sample is weighted by its noise level.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -38,27 +37,26 @@ impl LossWeighting {
 /// The knobs of a DSM run; a checkpoint records them and a resume must match them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DsmSettings {
-    /// The peak learning rate.
-    pub learning_rate: f64,
-    #[serde(default)]
-    pub lr_schedule: LearningRateSchedule,
+    #[serde(flatten)]
+    pub optimiser: OptimiserSettings,
     #[serde(default)]
     pub weighting: LossWeighting,
     /// Probability of training a sample with the null label (Ilin & Friesen: 0.2).
     pub p_uncond: f64,
-    pub ema_decay: f64,
-    pub seed: u64,
+}
+
+impl TrainerSettings for DsmSettings {
+    fn optimiser(&mut self) -> &mut OptimiserSettings {
+        &mut self.optimiser
+    }
 }
 
 impl Default for DsmSettings {
     fn default() -> Self {
         Self {
-            learning_rate: 3e-4,
-            lr_schedule: LearningRateSchedule::default(),
+            optimiser: OptimiserSettings::default(),
             weighting: LossWeighting::Uniform,
             p_uncond: 0.2,
-            ema_decay: 0.999,
-            seed: 0,
         }
     }
 }
@@ -69,58 +67,24 @@ impl Default for DsmSettings {
 /// probability `p_uncond` so that one network also learns the unconditional score classifier-free
 /// guidance needs. Adam on a device with autodiff, and an
 /// exponential moving average of the weights to sample with.
-pub struct DsmTrainer<M: EpsNetwork> {
-    state: Optimised<M>,
-    settings: DsmSettings,
-    device: Device,
+pub type DsmTrainer<M> = Trainer<Dsm<M>>;
+
+/// The objective of a [`DsmTrainer`]: the loss above on the network `M`.
+pub struct Dsm<M>(PhantomData<M>);
+
+impl<M: EpsNetwork> Objective for Dsm<M> {
+    type Model = M;
+    type Settings = DsmSettings;
 }
 
-impl<M: EpsNetwork> DsmTrainer<M> {
+impl<M: EpsNetwork> Trainer<Dsm<M>> {
     /// `model` must live on `device.autodiff()`.
     pub fn new(model: M, settings: DsmSettings, device: &Device) -> Self {
         assert!(
             (0.0..=1.0).contains(&settings.p_uncond),
             "p_uncond is a probability"
         );
-        Self {
-            state: Optimised::new(
-                model,
-                settings.learning_rate,
-                settings.lr_schedule,
-                settings.ema_decay,
-                settings.seed,
-            ),
-            settings,
-            device: device.clone(),
-        }
-    }
-
-    /// The weights being optimised.
-    pub fn model(&self) -> &M {
-        &self.state.model
-    }
-
-    /// The moving average of the weights, without autodiff: what to sample with and export.
-    pub fn ema(&self) -> &M {
-        self.state.ema()
-    }
-
-    /// Optimiser steps taken, counting those before a resume.
-    pub fn steps(&self) -> u64 {
-        self.state.steps()
-    }
-
-    /// Everything needed to continue exactly; `run` describes the architecture and data for the
-    /// caller that resumes or exports.
-    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        self.state.checkpoint(&self.settings, run)
-    }
-
-    /// Continues from `checkpoint`. The trainer must have been built with the same settings and
-    /// architecture; its weights and state are replaced.
-    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        self.state = self.state.resume(&self.settings, checkpoint)?;
-        Ok(self)
+        Self::with(model, settings, Dsm(PhantomData), device)
     }
 
     /// One optimiser step on a batch of data rows with their labels; returns the loss.
@@ -129,12 +93,13 @@ impl<M: EpsNetwork> DsmTrainer<M> {
         assert!(batch > 0 && labels.len() == batch, "one label per row");
         let null = self.state.model.num_classes();
         let noise = &mut self.state.noise;
-        let noised = noise_at_random_times(schedule, from_rows(x0, &self.device), noise);
+        let device = &self.device;
+        let noised = noise_in_groups(schedule, from_rows(x0, device), 1, noise);
         let dropped: Vec<i64> = labels
             .iter()
             .map(|&l| if noise.uniform() < self.settings.p_uncond { null } else { l } as i64)
             .collect();
-        let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), &self.device);
+        let labels = Tensor::<1, Int>::from_data(TensorData::new(dropped, [batch]), device);
         let error = (self.state.model.forward(noised.x, noised.t, labels) - noised.z).square();
         let loss = match self.settings.weighting {
             LossWeighting::Uniform => error.mean(),
@@ -144,8 +109,7 @@ impl<M: EpsNetwork> DsmTrainer<M> {
                     .iter()
                     .map(|l| weighting.weight(l.alpha, l.sigma) as f32)
                     .collect();
-                let weights =
-                    Tensor::<2>::from_data(TensorData::new(weights, [batch, 1]), &self.device);
+                let weights = Tensor::<2>::from_data(TensorData::new(weights, [batch, 1]), device);
                 (error * weights).mean()
             }
         };

@@ -1,7 +1,6 @@
 use super::cep::EnergySettings;
-use super::checkpoint::Checkpoint;
 use super::noise_in_groups;
-use super::optimised::Optimised;
+use super::trainer::{Objective, Trainer};
 use crate::denoiser::Denoiser;
 use crate::network::TimeMlp;
 use crate::schedule::Schedule;
@@ -16,14 +15,20 @@ use burn::tensor::{Device, Tensor, activation};
 /// force. In eps units: sigma zeta = z - eps_q(x_t), of unit scale at every t where zeta itself
 /// grows as 1 / sigma, so h_psi learns sigma grad E_t, the shift of eps that
 /// [`crate::guidance::ForceGuidance`] adds. The score of q_t is the `base` model's.
-pub struct ForceTrainer {
-    state: Optimised<TimeMlp>,
-    settings: EnergySettings,
+pub type ForceTrainer = Trainer<Force>;
+
+/// The objective of a [`ForceTrainer`]: the weighted regression above, against the score of
+/// `base`.
+pub struct Force {
     base: Box<dyn Denoiser>,
-    device: Device,
 }
 
-impl ForceTrainer {
+impl Objective for Force {
+    type Model = TimeMlp;
+    type Settings = EnergySettings;
+}
+
+impl Trainer<Force> {
     /// `model` (`dim` outputs) must live on `device.autodiff()`; `base` gives the score of q_t.
     pub fn new(
         model: TimeMlp,
@@ -31,37 +36,7 @@ impl ForceTrainer {
         base: Box<dyn Denoiser>,
         device: &Device,
     ) -> Self {
-        Self {
-            state: Optimised::new(
-                model,
-                settings.learning_rate,
-                settings.lr_schedule,
-                settings.ema_decay,
-                settings.seed,
-            ),
-            settings,
-            base,
-            device: device.clone(),
-        }
-    }
-
-    /// The moving average of the weights, without autodiff: what guidance reads and export writes.
-    pub fn ema(&self) -> &TimeMlp {
-        self.state.ema()
-    }
-
-    pub fn steps(&self) -> u64 {
-        self.state.steps()
-    }
-
-    pub fn checkpoint(&self, run: serde_json::Value) -> Result<Checkpoint, String> {
-        self.state.checkpoint(&self.settings, run)
-    }
-
-    /// Continues from `checkpoint`, which must have been written with the same settings.
-    pub fn resume(mut self, checkpoint: &Checkpoint) -> Result<Self, String> {
-        self.state = self.state.resume(&self.settings, checkpoint)?;
-        Ok(self)
+        Self::with(model, settings, Force { base }, device)
     }
 
     /// One optimiser step on data rows (whole groups sharing a time); returns the loss.
@@ -84,7 +59,7 @@ impl ForceTrainer {
             .chunk(noised.levels.len(), 0)
             .into_iter()
             .zip(&noised.levels)
-            .map(|(rows, level)| self.base.eps(rows, level))
+            .map(|(rows, level)| self.objective.base.eps(rows, level))
             .collect();
         let target = (noised.z - Tensor::cat(eps_q, 0)).detach();
         let error = (self.state.model.forward(noised.x, noised.t) - target)

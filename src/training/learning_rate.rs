@@ -1,5 +1,7 @@
-/// How the learning rate moves over a run: a linear warm-up from 0, then constant or a cosine
-/// decay to 0. A checkpoint records it with the other settings, so a resumed run keeps it.
+/// How the learning rate moves over a run: a linear warm-up from 0, then constant, a cosine decay
+/// to 0, or constant followed by a linear cool-down to 0. A checkpoint records it with the other
+/// settings; a resumed run may change it only at steps the run has not taken yet
+/// ([`LearningRateSchedule::first_difference`]).
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LearningRateSchedule {
     /// Optimiser steps over which the rate rises linearly from 0 (0: none). Adam's first steps
@@ -21,6 +23,11 @@ pub enum Decay {
     /// Half a cosine from the peak at the end of the warm-up to 0 at `steps` (Loshchilov &
     /// Hutter 2017): for runs of a length fixed in advance.
     Cosine { steps: u64 },
+    /// Constant up to step `from`, then linearly down to 0 at `steps` (the warmup-stable-decay
+    /// schedule; Hägele et al. 2024, "Scaling Laws and Compute-Optimal Training Beyond Fixed
+    /// Training Durations"): a constant-rate run that has stopped improving can be resumed with
+    /// a cool-down, which settles the weights further than the moving average alone.
+    Cooldown { from: u64, steps: u64 },
 }
 
 impl LearningRateSchedule {
@@ -37,7 +44,17 @@ impl LearningRateSchedule {
                 let done = (next - self.warmup_steps).min(span) as f64 / span as f64;
                 0.5 * (1.0 + (std::f64::consts::PI * done).cos())
             }
+            Decay::Cooldown { from, steps } => {
+                let span = steps.saturating_sub(from).max(1);
+                1.0 - next.saturating_sub(from).min(span) as f64 / span as f64
+            }
         }
+    }
+
+    /// The first of the steps `0..taken` at which `self` and `other` give different rates, if
+    /// any: a run of `taken` steps under `other` continues exactly under `self` when there is none.
+    pub fn first_difference(&self, other: &Self, taken: u64) -> Option<u64> {
+        (0..taken).find(|&step| self.factor(step) != other.factor(step))
     }
 }
 
@@ -70,5 +87,30 @@ mod tests {
         assert!((both.factor(59) - 0.5).abs() < 1e-12);
         // No schedule at all: the peak rate from the first step.
         assert_eq!(LearningRateSchedule::default().factor(0), 1.0);
+    }
+
+    #[test]
+    fn a_cooldown_continues_a_constant_run_it_starts_after() {
+        let cooldown = LearningRateSchedule {
+            warmup_steps: 2,
+            decay: Decay::Cooldown { from: 6, steps: 10 },
+        };
+        let rates: Vec<f64> = (0..11).map(|s| cooldown.factor(s)).collect();
+        assert_eq!(
+            rates,
+            [0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+        );
+        let constant = LearningRateSchedule {
+            warmup_steps: 2,
+            decay: Decay::Constant,
+        };
+        // Six steps taken at the constant rate are the cool-down's first six; a seventh is not.
+        assert_eq!(cooldown.first_difference(&constant, 6), None);
+        assert_eq!(cooldown.first_difference(&constant, 7), Some(6));
+        let other_warmup = LearningRateSchedule {
+            warmup_steps: 3,
+            ..constant
+        };
+        assert_eq!(other_warmup.first_difference(&constant, 100), Some(0));
     }
 }

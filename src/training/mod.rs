@@ -10,56 +10,27 @@ mod dsm;
 mod ema;
 mod force;
 mod learning_rate;
-mod optimised;
+mod trainer;
 
 pub use augment::Augmentation;
-pub use cep::{CepTrainer, EnergySettings};
+pub use cep::{Cep, CepTrainer, EnergySettings};
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
-pub use classify::{ClassifierSettings, ClassifierTrainer, accuracy, accuracy_at};
-pub use dsm::{DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
+pub use classify::{ClassifierSettings, ClassifierTrainer, CrossEntropy, accuracy, accuracy_at};
+pub use dsm::{Dsm, DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
 pub use ema::Ema;
-pub use force::ForceTrainer;
+pub use force::{Force, ForceTrainer};
 pub use learning_rate::{Decay, LearningRateSchedule};
+pub use trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
 
 use crate::noise::Noise;
 use crate::schedule::{NoiseLevel, Schedule};
 use burn::tensor::{Tensor, TensorData};
 
-/// A batch of data seen at a random time per row: t ~ U(t_min, 1), x = alpha(t) x0 + sigma(t) z.
+/// A batch of data seen at random times, t ~ U(t_min, 1) shared by each group of `group` rows:
+/// x = alpha(t) x0 + sigma(t) z. Denoising score matching draws a time per row (groups of 1);
+/// contrastive energy prediction compares the members of a group at one t, and a closed-form
+/// score answers one t per call.
 struct Noised {
-    x: Tensor<2>,
-    /// [batch, 1]
-    t: Tensor<2>,
-    z: Tensor<2>,
-    /// Each row's time, alpha and sigma.
-    levels: Vec<NoiseLevel>,
-}
-
-fn noise_at_random_times(schedule: &dyn Schedule, x0: Tensor<2>, noise: &mut Noise) -> Noised {
-    let [batch, dim] = x0.dims();
-    let device = x0.device();
-    let t_min = schedule.t_min();
-    let levels: Vec<NoiseLevel> = (0..batch)
-        .map(|_| schedule.level(t_min + (1.0 - t_min) * noise.uniform()))
-        .collect();
-    let column = |f: &dyn Fn(&NoiseLevel) -> f64| {
-        let v: Vec<f32> = levels.iter().map(|l| f(l) as f32).collect();
-        Tensor::<2>::from_data(TensorData::new(v, [batch, 1]), &device)
-    };
-    let z = noise.normal(batch, dim, &device);
-    let x = x0 * column(&|l| l.alpha) + z.clone() * column(&|l| l.sigma);
-    Noised {
-        x,
-        t: column(&|l| l.t),
-        z,
-        levels,
-    }
-}
-
-/// A batch seen in groups of rows that share one time, t ~ U(t_min, 1) per group: contrastive
-/// energy prediction compares the members of a group at one t, and a closed-form score answers
-/// one t per call.
-struct Grouped {
     x: Tensor<2>,
     /// [batch, 1]
     t: Tensor<2>,
@@ -73,7 +44,7 @@ fn noise_in_groups(
     x0: Tensor<2>,
     group: usize,
     noise: &mut Noise,
-) -> Grouped {
+) -> Noised {
     let [batch, dim] = x0.dims();
     assert!(
         group > 0 && batch.is_multiple_of(group),
@@ -93,7 +64,7 @@ fn noise_in_groups(
     };
     let z = noise.normal(batch, dim, &device);
     let x = x0 * column(&|l| l.alpha) + z.clone() * column(&|l| l.sigma);
-    Grouped {
+    Noised {
         x,
         t: column(&|l| l.t),
         z,

@@ -1,4 +1,5 @@
 use super::{Backend, ScoreNetwork, js_error};
+use crate::choice;
 use crate::lab::{self, FunctionLabConfig};
 use crate::network::ScoreMlp;
 use std::rc::Rc;
@@ -39,10 +40,8 @@ impl FunctionLab {
 
     /// Method names in the order of a frame's blocks.
     pub fn methods() -> Vec<String> {
-        lab::FUNCTION_METHODS
-            .iter()
-            .map(|m| m.to_string())
-            .collect()
+        let names = lab::FUNCTION_METHODS.map(choice::name);
+        names.map(String::from).to_vec()
     }
 
     /// The grid the functions live on.

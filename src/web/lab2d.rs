@@ -1,4 +1,5 @@
 use super::{Backend, EnergyNetworks, ScoreNetwork, js_error};
+use crate::choice;
 use crate::lab::{self, Lab2dConfig};
 use burn::tensor::Tensor;
 use wasm_bindgen::prelude::*;
@@ -51,7 +52,8 @@ impl Lab2d {
 
     /// Method names of this lab's runs, in the order of a frame's blocks.
     pub fn run_methods(&self) -> Vec<String> {
-        self.inner.methods().iter().map(|m| m.to_string()).collect()
+        let names = self.inner.methods().iter().map(|&m| choice::name(m));
+        names.map(String::from).collect()
     }
 
     #[wasm_bindgen(getter)]

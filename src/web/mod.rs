@@ -3,6 +3,7 @@
 //! [`Frame`] read per drawn frame.
 
 mod backend;
+mod catalogue;
 mod digits;
 mod energy_networks;
 mod functions;
@@ -10,6 +11,7 @@ mod lab2d;
 mod score_network;
 
 pub use backend::Backend;
+pub use catalogue::{samplers, schedules};
 pub use digits::{DigitFrame, DigitLab, DigitModels};
 pub use energy_networks::EnergyNetworks;
 pub use functions::FunctionLab;

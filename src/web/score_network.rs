@@ -1,6 +1,8 @@
 use super::{Backend, js_error, load_on};
+use crate::choice;
 use crate::lab::LEARNED;
 use crate::network::{ScoreMlp, ScoreMlpConfig};
+use crate::presets::Preset;
 use crate::toy_data;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,8 +22,9 @@ impl ScoreNetwork {
 
     /// The network trained on the 2D data set `data` (one of `LEARNED`).
     pub fn points(backend: &Backend, bytes: &[u8], data: &str) -> Result<ScoreNetwork, JsError> {
+        let learned = choice::parse::<Preset>(data).is_ok_and(|p| LEARNED.contains(&p));
         let classes = toy_data::num_classes(data)
-            .filter(|_| LEARNED.contains(&data))
+            .filter(|_| learned)
             .ok_or_else(|| js_error(format!("no score network for '{data}'")))?;
         let config = ScoreMlpConfig::new(2).with_num_classes(classes);
         load(config, backend, bytes, &format!("mlp2d-{data}.bpk"))

@@ -1,5 +1,6 @@
-// Shared pieces of the browser tests and benchmarks: a static server for the built site and a
-// headless Chromium with WebGPU on SwiftShader (or without WebGPU, to test the fallback).
+// Shared pieces of the browser tests and of the benchmarks in bench/browser/: a static server for
+// the built site and a headless Chromium with WebGPU on SwiftShader (or without WebGPU, to test
+// the fallback).
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -27,14 +28,24 @@ const TYPES = {
 // Serves the repository read-only on a free loopback port: the site is under /dist/, the
 // importable module under /pkg/. `mounts` serves URL prefixes from other directories (another
 // build of the module as /dist/pkg/); `gzip` serves gzip -9 to clients that accept it and lets
-// them cache for 10 minutes, as a static host does (GitHub Pages sends max-age=600).
-export async function serve({ mounts = {}, gzip = false } = {}) {
+// them cache for 10 minutes, as a static host does (GitHub Pages sends max-age=600). With
+// `prefix` it serves the folder `dir` (a built site) under that path alone, as a GitHub project
+// page is served under /<repo>/, and answers 404 everywhere else, so that a root-absolute URL
+// fails; `outside` lists the paths asked for there. `site` is the URL of the site's folder.
+export async function serve({ mounts = {}, gzip = false, prefix, dir } = {}) {
+  if (prefix) mounts = { ...mounts, [prefix]: dir };
+  const outside = [];
   const compressed = new Map(); // file -> Promise<gzip bytes>, compressed once
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
-    const base = prefix ? resolve(mounts[prefix]) : ROOT;
-    let file = normalize(join(base, prefix ? path.slice(prefix.length) : path));
+    const mount = Object.keys(mounts).find((p) => path.startsWith(p));
+    if (prefix && !mount) {
+      outside.push(path);
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const base = mount ? resolve(mounts[mount]) : ROOT;
+    let file = normalize(join(base, mount ? path.slice(mount.length) : path));
     if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     if (path.endsWith('/')) file = join(file, 'index.html');
     try {
@@ -56,8 +67,8 @@ export async function serve({ mounts = {}, gzip = false } = {}) {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, site: `${url}${prefix ?? '/dist/'}`, outside, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 const QUIET = [
@@ -123,12 +134,13 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 }
 
-// For a test file: one static server and one Chromium with WebGPU, started before its tests and
-// closed after them; `env.server` and `env.browser` are set once the tests run.
-export function sharedBrowser() {
+// For a test file: one static server (`options` as for serve) and one Chromium with WebGPU,
+// started before its tests and closed after them; `env.server` and `env.browser` are set once the
+// tests run.
+export function sharedBrowser(options) {
   const env = {};
   before(async () => {
-    env.server = await serve();
+    env.server = await serve(options);
     env.browser = await launch({ webgpu: true });
   });
   after(async () => {

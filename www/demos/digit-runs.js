@@ -4,6 +4,7 @@
 import { DigitLab } from '../wasm.js';
 import { digitModels } from '../models.js';
 import { PIXELS, countVerdicts, drawDigits, drawHistogram } from '../digits-draw.js';
+import { PARAMETER_LABELS, sampler } from '../controls.js';
 
 const COLUMNS = { 1: 1, 2: 2, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8 };
 
@@ -126,8 +127,9 @@ export async function startDigitRuns(view, { seed, batch, runs, captions, needs 
   await view.runner.start(lab, draw, describe);
 }
 
+// "DDIM η = 0.5, 20 steps": the sampler's short name, the setting it reads, its steps.
 export function samplerCaption(run) {
-  const names = { em: 'Euler–Maruyama', pc: 'predictor–corrector', 'ode-euler': 'ODE Euler', 'ode-heun': 'ODE Heun', ddim: 'DDIM' };
-  const extra = run.sampler === 'ddim' ? ` η = ${run.eta}` : run.sampler === 'pc' ? ` snr = ${run.snr}` : '';
-  return `${names[run.sampler]}${extra}, ${run.steps} steps`;
+  const { short, parameter } = sampler(run.sampler);
+  const extra = parameter ? ` ${PARAMETER_LABELS[parameter]} = ${run[parameter]}` : '';
+  return `${short}${extra}, ${run.steps} steps`;
 }

@@ -7,7 +7,7 @@
 // is the closed form or the score network trained on the data; the score field can be drawn as
 // arrows, and the forward process shown.
 import { EnergyNetworks, Lab2d, ScoreNetwork } from '../wasm.js';
-import { samplerRows, seedRow } from '../controls.js';
+import { samplerRows, scheduleChoices, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
 import { weights } from '../models.js';
@@ -33,7 +33,7 @@ const params = [
   { name: 'conditioning', label: 'condition on', kind: 'choice', def: 'observation', values: [['observation', 'an observation x₂ = y'], ['class', 'a class'], ['energy', 'an energy']], when: (s) => s.process === 'reverse' },
   { name: 'model', label: 'score', kind: 'choice', def: 'exact', values: [['exact', 'exact'], ['learned', 'learned (network)']], when: (s) => LEARNED.includes(s.preset) },
   ...samplerRows({ steps: 100, maxSteps: 2000 }),
-  { name: 'schedule', label: 'schedule', kind: 'choice', def: 'vp', values: [['vp', 'VP, linear β'], ['cosine', 'cosine'], ['ve', 'VE']], when: (s) => s.model === 'exact' },
+  { name: 'schedule', label: 'schedule', kind: 'choice', def: 'vp', get values() { return scheduleChoices(); }, when: (s) => s.model === 'exact' },
   { name: 'y', label: 'y', kind: 'float', def: 1, min: -3, max: 3, step: 0.05, widget: 'range', when: (s) => s.conditioning === 'observation' },
   { name: 'obs_std', label: 'observation noise', kind: 'float', def: 0.05, min: 0, max: 0.5, step: 0.01, widget: 'range', when: (s) => s.conditioning === 'observation' },
   { name: 'guidance_scale', label: 'guidance scale', kind: 'float', def: 1, min: 0, max: 3, step: 0.05, widget: 'range', when: (s) => s.conditioning === 'observation' },

@@ -1,7 +1,7 @@
 // Sampling MNIST: a grid of digits denoising step by step, x_t beside the prediction x̂_0, with
 // a second setting (or the 20 / 50 / 200 / 1000 steps Ilin & Friesen compare) side by side on the
 // same noise.
-import { DIGITS, SAMPLERS, batchRow, samplerRows, seedRow } from '../controls.js';
+import { DIGITS, batchRow, samplerChoices, samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { samplerCaption, startDigitRuns } from './digit-runs.js';
 
@@ -9,7 +9,7 @@ const params = [
   ...samplerRows({ steps: 50 }),
   { name: 'label', label: 'digit', kind: 'choice', def: 'none', values: [['none', 'any (unconditional)'], ...DIGITS] },
   { name: 'compare', label: 'side by side', kind: 'choice', def: 'none', values: [['none', 'off'], ['second', 'a second setting'], ['steps', '20 / 50 / 200 / 1000 steps']] },
-  { name: 'sampler_b', label: 'second sampler', kind: 'choice', def: 'ddim', values: SAMPLERS, when: (s) => s.compare === 'second' },
+  { name: 'sampler_b', label: 'second sampler', kind: 'choice', def: 'ddim', get values() { return samplerChoices(); }, when: (s) => s.compare === 'second' },
   { name: 'steps_b', label: 'second steps', kind: 'int', def: 20, min: 1, max: 1000, when: (s) => s.compare === 'second' },
   batchRow(4, [1, 4, 16, 64]),
   seedRow(),

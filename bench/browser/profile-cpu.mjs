@@ -6,7 +6,7 @@
 //   scripts/profile-cpu.sh
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launch, serve, machine } from './harness.mjs';
+import { ROOT, launch, serve, machine } from '../../tests/browser/harness.mjs';
 
 const PLAN = [{ batch: 1, calls: 40 }, { batch: 16, calls: 6 }];
 // Enough time for V8 to finish optimising the module's hot functions before sampling starts.

@@ -11,7 +11,7 @@
 //   scripts/bench-startup.sh
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launch, serve, waitForState, machine } from './harness.mjs';
+import { ROOT, launch, serve, waitForState, machine } from '../../tests/browser/harness.mjs';
 
 const LOADS = 3;
 // Runs of 2 steps, not the default 50: on SwiftShader a step of the U-Net takes seconds (the

@@ -8,7 +8,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { ROOT, launch, open, serve, waitForState, machine } from './harness.mjs';
+import { ROOT, launch, open, serve, waitForState, machine } from '../../tests/browser/harness.mjs';
 
 // SwiftShader runs the U-Net about 20 times slower than the CPU backend: fewer steps there.
 // Before the CPU is timed the module runs for warmupMs: V8 optimises its hot functions in the

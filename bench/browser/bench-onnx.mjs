@@ -7,7 +7,7 @@
 //   scripts/bench-onnx.sh
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launch, serve, machine } from './harness.mjs';
+import { ROOT, launch, serve, machine } from '../../tests/browser/harness.mjs';
 
 // SwiftShader runs either network 10 to 20 times slower than the CPU paths: fewer calls there.
 // The two runtimes take turns, round after round, and each reports its median round: V8 compiles

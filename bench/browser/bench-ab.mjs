@@ -4,13 +4,13 @@
 // its median round. For a change to the build (a feature, a profile setting): build the module
 // before and after it into two folders under the repository, then
 //
-//   node tests/browser/bench-ab.mjs target/before-pkg target/after-pkg bench/ab-<change>.json
+//   node bench/browser/bench-ab.mjs target/before-pkg target/after-pkg bench/ab-<change>.json
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launch, serve, machine } from './harness.mjs';
+import { ROOT, launch, serve, machine } from '../../tests/browser/harness.mjs';
 
 const [dirA, dirB, out] = process.argv.slice(2);
-if (!out) throw new Error('usage: node tests/browser/bench-ab.mjs <module folder A> <module folder B> <results.json>');
+if (!out) throw new Error('usage: node bench/browser/bench-ab.mjs <module folder A> <module folder B> <results.json>');
 // SwiftShader is 10 to 100 times slower than the CPU path: fewer rounds and smaller batches there.
 const PLAN = {
   cpu: { unetBatches: [1, 16], rounds: 5, calls: 3, warmupMs: 4000 },
@@ -80,7 +80,7 @@ try {
   }, { modules: [dirA, dirB], plan: PLAN });
   const result = {
     what: 'two builds of the module in one page, ms per call (median of rounds in which they take turns); b_over_a < 1: B is faster',
-    command: `node tests/browser/bench-ab.mjs ${dirA} ${dirB} ${out}`,
+    command: `node bench/browser/bench-ab.mjs ${dirA} ${dirB} ${out}`,
     date: new Date().toISOString(),
     machine: machine(),
     browser: `headless Chromium ${browser.version()}, WebGPU on SwiftShader`,

@@ -6,7 +6,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { ROOT, launch, open, serve, waitForState, machine } from './harness.mjs';
+import { ROOT, launch, open, serve, waitForState, machine } from '../../tests/browser/harness.mjs';
 
 const BATCHES = [100, 500, 2000];
 const WARMUP = 3;

@@ -9,18 +9,19 @@
 //!
 //! Plain Rust, so it is tested natively; `web` wraps it for the page.
 
-use super::Runs;
-use crate::denoiser::{Denoiser, GaussianMixture, WithLabel};
+use super::{Model, Runs};
+use crate::choice;
+use crate::denoiser::{ConditionalDenoiser, Denoiser, GaussianMixture, WithLabel};
 use crate::guidance::{
     ClassifierFree, ClassifierGuidance, EnergyGuidance, ForceGuidance, QuadraticEnergy,
     ReconstructionGuidance, TrainedEnergyGuidance, mixture_posterior,
 };
 use crate::network::{ScoreMlp, TimeMlp};
 use crate::observation::{Likelihood, LinearObservation};
-use crate::presets;
+use crate::presets::Preset;
 use crate::projection::Replacement;
-use crate::sampler::{self, Parts, Sampler, Trajectory, uniform_times};
-use crate::schedule::{self, Schedule};
+use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::schedule::{Schedule, ScheduleKind};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -30,9 +31,9 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Lab2dConfig {
-    pub preset: String,
-    pub schedule: String,
-    pub sampler: String,
+    pub preset: Preset,
+    pub schedule: ScheduleKind,
+    pub sampler: SamplerKind,
     pub steps: usize,
     pub batch: usize,
     pub seed: u64,
@@ -46,10 +47,10 @@ pub struct Lab2dConfig {
     pub obs_std: f64,
     /// Scale of reconstruction guidance.
     pub guidance_scale: f64,
-    /// What the conditional runs aim at: "observation" (x2 = y), "class" or "energy".
-    pub conditioning: String,
-    /// "exact": the closed-form score; "learned": the score network trained on the data.
-    pub model: String,
+    /// What the conditional runs aim at.
+    pub conditioning: Conditioning,
+    /// The base model: the closed-form score or the score network trained on the data.
+    pub model: Model,
     /// The class of class conditioning.
     pub label: usize,
     /// Classifier-free guidance scale, also the classifier guidance scale.
@@ -62,9 +63,9 @@ pub struct Lab2dConfig {
 impl Default for Lab2dConfig {
     fn default() -> Self {
         Self {
-            preset: "correlated".into(),
-            schedule: "vp".into(),
-            sampler: "em".into(),
+            preset: Preset::Correlated,
+            schedule: ScheduleKind::Vp,
+            sampler: SamplerKind::Em,
             steps: 100,
             batch: 500,
             seed: 1,
@@ -73,8 +74,8 @@ impl Default for Lab2dConfig {
             y: 1.0,
             obs_std: 0.05,
             guidance_scale: 1.0,
-            conditioning: "observation".into(),
-            model: "exact".into(),
+            conditioning: Conditioning::Observation,
+            model: Model::Exact,
             label: 0,
             w: 1.0,
             beta: 1.0,
@@ -83,8 +84,60 @@ impl Default for Lab2dConfig {
     }
 }
 
+/// What the conditional runs aim at: the observation x2 = y, a class, or an energy tilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum Conditioning {
+    Observation,
+    Class,
+    Energy,
+}
+
+crate::choice!(Conditioning, "conditioning");
+
+/// One run of the lab: the unconditional model, the exact target, or a way of reaching it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "kebab-case")]
+pub enum Method {
+    Unconditional,
+    Exact,
+    Replacement,
+    Reconstruction,
+    Cfg,
+    Classifier,
+    Energy,
+    /// The trained intermediate energy (contrastive energy prediction).
+    Cep,
+    /// The trained intermediate force.
+    Force,
+}
+
+crate::choice!(Method, "method");
+
+impl Conditioning {
+    /// The runs of each conditioning, in the order their samples appear in a frame.
+    fn methods(self) -> &'static [Method] {
+        use Method::*;
+        match self {
+            Self::Observation => &[Unconditional, Exact, Replacement, Reconstruction],
+            Self::Class => &[Unconditional, Exact, Cfg, Classifier],
+            Self::Energy => &[Unconditional, Exact, Energy],
+        }
+    }
+}
+
+/// The energy runs when networks learned the energy: importance weights, the trained
+/// intermediate energy and the trained intermediate force.
+const TRAINED_ENERGY_METHODS: [Method; 5] = [
+    Method::Unconditional,
+    Method::Exact,
+    Method::Energy,
+    Method::Cep,
+    Method::Force,
+];
+
 /// Data sets a score network was trained on (www/weights/mlp2d-<name>.bpk).
-pub const LEARNED: [&str; 2] = ["blobs", "ring"];
+pub const LEARNED: [Preset; 2] = [Preset::Blobs, Preset::Ring];
 
 /// What the shipped intermediate energy and force networks learned (www/weights/energy-<data>.bpk
 /// and force-<data>.bpk, scripts/train-weights.sh): E_t of the target q_0 exp(-beta E) for these
@@ -106,8 +159,8 @@ pub const TRAINED_ENERGY: TrainedEnergy = TrainedEnergy {
 impl TrainedEnergy {
     /// Whether `config` asks for the energy these networks learned.
     pub fn fits(&self, config: &Lab2dConfig) -> bool {
-        config.conditioning == "energy"
-            && self.data.contains(&config.preset.as_str())
+        config.conditioning == Conditioning::Energy
+            && self.data.contains(&choice::name(config.preset))
             && config.beta == self.beta
             && config.center == self.center
     }
@@ -140,20 +193,7 @@ impl Lab2dConfig {
         finite("w", self.w)?;
         finite("beta", self.beta)?;
         finite("center", self.center[0] + self.center[1])?;
-        if presets::by_name(&self.preset).is_none() {
-            return Err(format!(
-                "unknown data set '{}' (one of {})",
-                self.preset,
-                presets::NAMES.join(", ")
-            ));
-        }
-        if schedule::by_name(&self.schedule).is_none() {
-            return Err(format!(
-                "unknown schedule '{}' (vp, cosine or ve)",
-                self.schedule
-            ));
-        }
-        sampler::check_settings(&self.sampler, self.steps, MAX_STEPS, self.eta, self.snr)?;
+        sampler::check_settings(self.steps, MAX_STEPS, self.eta, self.snr)?;
         if !(1..=MAX_BATCH).contains(&self.batch) {
             return Err(format!("batch must be between 1 and {MAX_BATCH}"));
         }
@@ -169,56 +209,26 @@ impl Lab2dConfig {
         if !(0.0..=20.0).contains(&self.beta) || self.center.iter().any(|c| c.abs() > 5.0) {
             return Err("beta must be in [0, 20] and the center in [-5, 5]^2".into());
         }
-        if !CONDITIONINGS.contains(&self.conditioning.as_str()) {
+        if self.model == Model::Learned && !LEARNED.contains(&self.preset) {
             return Err(format!(
-                "unknown conditioning '{}' (one of {})",
-                self.conditioning,
-                CONDITIONINGS.join(", ")
+                "no score network was trained on '{}' (one of {})",
+                choice::name(self.preset),
+                LEARNED.map(choice::name).join(", ")
             ));
         }
-        match self.model.as_str() {
-            "exact" => {}
-            "learned" if LEARNED.contains(&self.preset.as_str()) => {}
-            "learned" => {
-                return Err(format!(
-                    "no score network was trained on '{}' (one of {})",
-                    self.preset,
-                    LEARNED.join(", ")
-                ));
-            }
-            other => return Err(format!("unknown model '{other}' (exact or learned)")),
+        let (classes, preset) = (
+            self.preset.mixture().num_classes(),
+            choice::name(self.preset),
+        );
+        if self.conditioning == Conditioning::Class && self.label >= classes {
+            return Err(format!("label must be below {classes} for '{preset}'"));
         }
-        let classes = presets::by_name(&self.preset)
-            .map(|d| crate::denoiser::ConditionalDenoiser::num_classes(&d))
-            .unwrap_or(0);
-        if self.conditioning == "class" && self.label >= classes.max(1) {
-            return Err(format!(
-                "label must be below {} for '{}'",
-                classes.max(1),
-                self.preset
-            ));
-        }
-        if self.conditioning == "class" && classes < 2 {
-            return Err(format!("'{}' has a single class", self.preset));
+        if self.conditioning == Conditioning::Class && classes < 2 {
+            return Err(format!("'{preset}' has a single class"));
         }
         Ok(())
     }
 }
-
-pub const CONDITIONINGS: [&str; 3] = ["observation", "class", "energy"];
-
-/// The runs of each conditioning, in the order their samples appear in a frame.
-pub fn methods(conditioning: &str) -> &'static [&'static str] {
-    match conditioning {
-        "class" => &["unconditional", "exact", "cfg", "classifier"],
-        "energy" => &["unconditional", "exact", "energy"],
-        _ => &["unconditional", "exact", "replacement", "reconstruction"],
-    }
-}
-
-/// The energy runs when networks learned the energy: importance weights, the trained
-/// intermediate energy (contrastive energy prediction) and the trained intermediate force.
-const TRAINED_ENERGY_METHODS: [&str; 5] = ["unconditional", "exact", "energy", "cep", "force"];
 
 /// The trained intermediate energy f_phi and intermediate force network h_psi of one data set's
 /// [`TRAINED_ENERGY`].
@@ -264,12 +274,12 @@ impl Lab2d {
         device: &Device,
     ) -> Result<Self, String> {
         config.validate()?;
-        if config.model == "learned" && network.is_none() {
+        if config.model == Model::Learned && network.is_none() {
             return Err("the learned model needs the score network's weights".into());
         }
-        let data = presets::by_name(&config.preset).expect("validated");
-        let schedule = schedule::by_name(&config.schedule).expect("validated");
-        let sampler = sampler::by_name(&config.sampler, config.eta, config.snr).expect("validated");
+        let data = config.preset.mixture();
+        let schedule = config.schedule.build();
+        let sampler = config.sampler.build(config.eta, config.snr);
         let likelihood = Likelihood::Gaussian {
             std: config.obs_std,
         };
@@ -278,14 +288,16 @@ impl Lab2d {
             center: config.center.to_vec(),
             weights: vec![1.0, 1.0],
         };
-        let target = match config.conditioning.as_str() {
-            "class" => data.given(config.label),
-            "energy" => energy
+        let target = match config.conditioning {
+            Conditioning::Class => data.given(config.label),
+            Conditioning::Energy => energy
                 .tilt(&data, config.beta)
                 .map_err(|e| format!("the tilted target: {e}"))?,
-            _ => mixture_posterior(&data, &observation).map_err(|e| e.to_string())?,
+            Conditioning::Observation => {
+                mixture_posterior(&data, &observation).map_err(|e| e.to_string())?
+            }
         };
-        let energy_samples = if config.conditioning == "energy" {
+        let energy_samples = if config.conditioning == Conditioning::Energy {
             let mut noise = crate::noise::Noise::new(config.seed, crate::noise::Stream::Data);
             data.sample(ENERGY_SAMPLES, &mut noise).0
         } else {
@@ -318,11 +330,12 @@ impl Lab2d {
         Ok(lab)
     }
 
-    pub fn methods(&self) -> &'static [&'static str] {
+    /// This lab's runs, in the order of a frame's blocks.
+    pub fn methods(&self) -> &'static [Method] {
         if self.energy_networks.is_some() {
             &TRAINED_ENERGY_METHODS
         } else {
-            methods(&self.config.conditioning)
+            self.config.conditioning.methods()
         }
     }
 
@@ -368,10 +381,10 @@ impl Lab2d {
     }
 
     pub fn is_done(&self) -> bool {
-        self.runs[0].is_done()
+        self.all_done()
     }
 
-    /// Moves done so far.
+    /// Moves done so far; every run moves in step with the first.
     pub fn index(&self) -> usize {
         self.runs[0].index()
     }
@@ -382,25 +395,16 @@ impl Lab2d {
 
     /// The current state of every run, without moving.
     pub fn frame(&self) -> Frame {
-        let points = self
-            .runs
-            .iter()
-            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
-            .collect();
         Frame {
             index: self.index(),
             t: self.runs[0].t(),
-            points: Tensor::cat(points, 0),
+            points: self.stacked(),
         }
     }
 
     /// Moves every run once; `None` when done.
     pub fn step(&mut self) -> Option<Frame> {
-        if self.is_done() {
-            return None;
-        }
-        self.move_runs();
-        Some(self.frame())
+        self.advance().then(|| self.frame())
     }
 
     /// eps of every method's (guided) denoiser at time `t` for the points `xy` (flattened pairs),
@@ -487,6 +491,10 @@ fn flat_samples(mixture: &GaussianMixture, n: usize, seed: u64) -> Vec<f32> {
 }
 
 impl Runs for Lab2d {
+    fn runs(&self) -> &[Trajectory] {
+        &self.runs
+    }
+
     fn runs_mut(&mut self) -> &mut Vec<Trajectory> {
         &mut self.runs
     }
@@ -495,8 +503,8 @@ impl Runs for Lab2d {
         let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
         let c = &self.config;
         let learned;
-        let base: &dyn crate::denoiser::ConditionalDenoiser = match &self.network {
-            Some(network) if c.model == "learned" => {
+        let base: &dyn ConditionalDenoiser = match &self.network {
+            Some(network) if c.model == Model::Learned => {
                 learned = network.as_ref();
                 learned
             }
@@ -510,19 +518,19 @@ impl Runs for Lab2d {
         let (guided_cep, guided_force);
         let (model, projection): (&dyn Denoiser, Option<&dyn crate::projection::Projection>) =
             match self.methods()[m] {
-                "unconditional" => (&unconditional, None),
-                "exact" => (&self.target, None),
-                "replacement" => (&unconditional, Some(&self.replacement)),
-                "reconstruction" => {
+                Method::Unconditional => (&unconditional, None),
+                Method::Exact => (&self.target, None),
+                Method::Replacement => (&unconditional, Some(&self.replacement)),
+                Method::Reconstruction => {
                     guided_reconstruction = ReconstructionGuidance {
                         model: &unconditional,
                         observation: &self.observation,
                         scale: c.guidance_scale,
-                        damped: c.model == "learned",
+                        damped: c.model == Model::Learned,
                     };
                     (&guided_reconstruction, None)
                 }
-                "cfg" => {
+                Method::Cfg => {
                     guided_cfg = ClassifierFree {
                         model: base,
                         class: c.label,
@@ -530,7 +538,7 @@ impl Runs for Lab2d {
                     };
                     (&guided_cfg, None)
                 }
-                "classifier" => {
+                Method::Classifier => {
                     guided_classifier = ClassifierGuidance {
                         model: &unconditional,
                         classifier: &self.data,
@@ -539,7 +547,7 @@ impl Runs for Lab2d {
                     };
                     (&guided_classifier, None)
                 }
-                "energy" => {
+                Method::Energy => {
                     guided_energy = EnergyGuidance::new(
                         &unconditional,
                         &self.energy,
@@ -549,21 +557,20 @@ impl Runs for Lab2d {
                     );
                     (&guided_energy, None)
                 }
-                "cep" => {
+                Method::Cep => {
                     guided_cep = TrainedEnergyGuidance {
                         model: &unconditional,
                         energy: &self.energy_networks().energy,
                     };
                     (&guided_cep, None)
                 }
-                "force" => {
+                Method::Force => {
                     guided_force = ForceGuidance {
                         model: &unconditional,
                         force: &self.energy_networks().force,
                     };
                     (&guided_force, None)
                 }
-                other => unreachable!("method {other} has no parts"),
             };
         f(Parts {
             model,
@@ -597,6 +604,12 @@ mod tests {
             ),
             (r#"{"model":"learned"}"#, "no score network"),
             (r#"{"w":1e6}"#, "between -100 and 100"),
+            (
+                r#"{"schedule":"linear"}"#,
+                "unknown schedule 'linear' (one of vp, cosine, ve)",
+            ),
+            (r#"{"model":"magic"}"#, "unknown model"),
+            (r#"{"sampler":3}"#, "bad lab settings"),
         ] {
             let err = Lab2dConfig::from_json(json).unwrap_err();
             assert!(err.contains(needle), "{json}: {err}");
@@ -605,6 +618,17 @@ mod tests {
             Lab2dConfig::from_json("{}").unwrap(),
             Lab2dConfig::default()
         );
+    }
+
+    /// The page's settings as it sends them, read and written back unchanged.
+    #[test]
+    fn the_page_settings_round_trip() {
+        let json = r#"{"preset":"ring","schedule":"cosine","sampler":"ode-heun","steps":3,"batch":100,"seed":2,"eta":0.0,"snr":0.16,"y":1.0,"obs_std":0.05,"guidance_scale":1.0,"conditioning":"class","model":"learned","label":1,"w":2.0,"beta":1.0,"center":[1.5,1.5]}"#;
+        let config = Lab2dConfig::from_json(json).unwrap();
+        assert_eq!(config.sampler, SamplerKind::OdeHeun);
+        assert_eq!(serde_json::to_string(&config).unwrap(), json);
+        let vp = Lab2dConfig::from_json(r#"{"schedule":"vp-linear"}"#).unwrap();
+        assert_eq!(vp.schedule, ScheduleKind::Vp);
     }
 
     #[test]
@@ -626,7 +650,7 @@ mod tests {
         assert_eq!(frames, 5);
         let end = to_vec(lab.frame().points);
         let replacement_x = &end[64..80];
-        let t_min = schedule::by_name("vp").unwrap().level(1e-3);
+        let t_min = ScheduleKind::Vp.build().level(1e-3);
         for pair in replacement_x.chunks(2) {
             assert!((pair[1] as f64 - t_min.alpha * config.y).abs() < 5.0 * t_min.sigma);
         }
@@ -655,8 +679,8 @@ mod tests {
     #[test]
     fn class_guidance_at_one_is_the_exact_class_conditional() {
         let config = Lab2dConfig {
-            preset: "blobs".into(),
-            conditioning: "class".into(),
+            preset: Preset::Blobs,
+            conditioning: Conditioning::Class,
             label: 1,
             w: 1.0,
             steps: 100,
@@ -680,8 +704,8 @@ mod tests {
     #[test]
     fn energy_guidance_reaches_the_exact_tilted_target() {
         let config = Lab2dConfig {
-            preset: "blobs".into(),
-            conditioning: "energy".into(),
+            preset: Preset::Blobs,
+            conditioning: Conditioning::Energy,
             beta: 1.0,
             center: [1.5, 1.5],
             steps: 100,
@@ -720,23 +744,20 @@ mod tests {
             force: Rc::new(crate::network::TimeMlpConfig::force(2).init(&device)),
         };
         let config = Lab2dConfig {
-            preset: "blobs".into(),
-            conditioning: "energy".into(),
+            preset: Preset::Blobs,
+            conditioning: Conditioning::Energy,
             steps: 3,
             batch: 8,
             ..Lab2dConfig::default()
         };
         assert!(TRAINED_ENERGY.fits(&config));
         assert!(TRAINED_ENERGY.fits(&Lab2dConfig {
-            preset: "ring".into(),
+            preset: Preset::Ring,
             ..config.clone()
         }));
         let mut lab = Lab2d::new(config.clone(), None, &device).unwrap();
         lab.use_energy_networks(networks.clone()).unwrap();
-        assert_eq!(
-            lab.methods(),
-            ["unconditional", "exact", "energy", "cep", "force"]
-        );
+        assert_eq!(lab.methods(), TRAINED_ENERGY_METHODS);
         let start = to_vec(lab.frame().points);
         // Blocks of 8 pairs, x and x0_hat per run: every run's x starts from the same noise.
         for m in 1..5 {
@@ -754,11 +775,11 @@ mod tests {
                 ..config.clone()
             },
             Lab2dConfig {
-                preset: "correlated".into(),
+                preset: Preset::Correlated,
                 ..config.clone()
             },
             Lab2dConfig {
-                conditioning: "class".into(),
+                conditioning: Conditioning::Class,
                 ..config.clone()
             },
         ] {
