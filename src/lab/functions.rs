@@ -11,7 +11,7 @@ use crate::guidance::{
 use crate::network::ScoreMlp;
 use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement};
-use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory};
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::toy_data::function_prior;
 use burn::tensor::{Device, Tensor};
@@ -235,14 +235,9 @@ impl FunctionLab {
             schedule,
             runs: Vec::new(),
         };
-        let times = uniform_times(lab.config.steps, lab.schedule.t_min());
-        lab.start_runs(
-            FUNCTION_METHODS.len(),
-            |_| times.clone(),
-            lab.config.batch,
-            lab.config.seed,
-            device,
-        );
+        let c = &lab.config;
+        let (walk, draw) = ((c.steps, lab.schedule.t_min()), (c.batch, c.seed));
+        lab.start_in_step(FUNCTION_METHODS.len(), walk, draw, device);
         Ok(lab)
     }
 

@@ -20,7 +20,7 @@ use crate::network::{ScoreMlp, TimeMlp};
 use crate::observation::{Likelihood, LinearObservation};
 use crate::presets::Preset;
 use crate::projection::Replacement;
-use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory};
 use crate::schedule::{Schedule, ScheduleKind};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
@@ -319,15 +319,16 @@ impl Lab2d {
             runs: Vec::new(),
             device: device.clone(),
         };
-        let times = uniform_times(lab.config.steps, lab.schedule.t_min());
-        lab.start_runs(
-            lab.methods().len(),
-            |_| times.clone(),
-            lab.config.batch,
-            lab.config.seed,
-            device,
-        );
+        lab.restart();
         Ok(lab)
+    }
+
+    /// Starts every method's run from the lab's noise (again).
+    fn restart(&mut self) {
+        let c = &self.config;
+        let (walk, draw) = ((c.steps, self.schedule.t_min()), (c.batch, c.seed));
+        let device = self.device.clone();
+        self.start_in_step(self.methods().len(), walk, draw, &device);
     }
 
     /// This lab's runs, in the order of a frame's blocks.
@@ -364,15 +365,7 @@ impl Lab2d {
             return Err("energy networks join a lab before its first step".into());
         }
         self.energy_networks = Some(networks);
-        let times = uniform_times(self.config.steps, self.schedule.t_min());
-        let device = self.device.clone();
-        self.start_runs(
-            self.methods().len(),
-            |_| times.clone(),
-            self.config.batch,
-            self.config.seed,
-            &device,
-        );
+        self.restart();
         Ok(())
     }
 

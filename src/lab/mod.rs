@@ -17,7 +17,7 @@ pub use lab2d::{
     TrainedEnergy,
 };
 
-use crate::sampler::{Parts, Trajectory};
+use crate::sampler::{Parts, Trajectory, uniform_times};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,19 @@ trait Runs {
             })
             .collect();
         *self.runs_mut() = runs;
+    }
+
+    /// Starts `count` runs that all walk the same `steps` uniform steps down to `t_min`, each
+    /// drawing `batch` samples from `seed`.
+    fn start_in_step(
+        &mut self,
+        count: usize,
+        (steps, t_min): (usize, f64),
+        (batch, seed): (usize, u64),
+        device: &Device,
+    ) {
+        let times = uniform_times(steps, t_min);
+        self.start_runs(count, |_| times.clone(), batch, seed, device);
     }
 
     fn all_done(&self) -> bool {
