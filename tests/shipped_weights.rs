@@ -203,9 +203,10 @@ fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
         "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.4} \
          (label 7), {unconditional:.4} (null label)"
     );
-    // The shipped U-Net (704,000 training images) reaches 0.0266 and 0.0274, the one it replaced
-    // (320,000) 0.0280 and 0.0288: that one, or a worse file, fails.
-    assert!(conditional < 0.0273 && unconditional < 0.0281 && untrained > 0.5);
+    // The shipped U-Net (1,216,000 training images, the last 272,000 cooling the learning rate
+    // down) reaches 0.0260 and 0.0267, the one it replaced (704,000) 0.0266 and 0.0274: that one,
+    // or a worse file, fails.
+    assert!(conditional < 0.0263 && unconditional < 0.0270 && untrained > 0.5);
     // The label carries information: knowing it predicts the noise at least as well.
     assert!(conditional <= unconditional * 1.02);
 }
