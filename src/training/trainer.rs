@@ -57,8 +57,9 @@ pub trait Objective {
     type Settings: TrainerSettings;
 }
 
-/// A trainer of objective `O`. Each objective's file adds `new` and `step` (its loss, handed to
-/// `state.descend`); everything else is here.
+/// A trainer of objective `O`. Each objective's file adds `step` (its loss, handed to
+/// `state.descend`) and, when the objective needs more than the batches, its own `new`;
+/// everything else is here.
 pub struct Trainer<O: Objective> {
     pub(super) state: Optimised<O::Model>,
     pub(super) settings: O::Settings,
