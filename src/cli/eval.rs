@@ -163,7 +163,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         ProgressStyle::with_template("{spinner} {pos} sampler moves, {per_sec} {msg}")
             .expect("template"),
     );
-    let reference = Reference::of(&judge, &train, &test, args.class, &device);
+    // The training digits, built once: the Fréchet floor and the nearest-neighbour search read them.
+    let train_images = train.tensor(&device);
+    let reference = Reference::of(&judge, &train_images, &test, args.class, &device);
     let classifier_accuracy = accuracy(&judge_model, &test.rows(), &test.labels, &device);
     bar.suspend(|| {
         println!(
@@ -188,7 +190,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         bar: &bar,
     };
     let (frequencies, conditional) = experiments.frequency_table()?;
-    let nearest_cosine = experiments.nearest_cosine(conditional, &train)?;
+    let nearest_cosine = experiments.nearest_cosine(conditional, train_images)?;
     let steps = experiments.step_counts(steps_sampler.as_ref())?;
     let classifier_guidance = experiments.classifier_guidance(&guide)?;
     let tradeoff = experiments.tradeoff()?;
@@ -268,7 +270,8 @@ struct Reference {
 }
 
 impl Reference {
-    fn of(judge: &Judge, train: &Digits, test: &Digits, class: usize, device: &Device) -> Self {
+    /// `train` holds the training digits at the diffusion scale, one row each.
+    fn of(judge: &Judge, train: &Tensor<2>, test: &Digits, class: usize, device: &Device) -> Self {
         let verdicts = judge.judge(test.tensor(device));
         let held_out = FeatureStats::of(&verdicts.features);
         let class_features: Vec<Vec<f64>> = verdicts
@@ -279,10 +282,11 @@ impl Reference {
             .map(|(f, _)| f.clone())
             .collect();
         // As many training digits as held-out ones, spread over the classes (the set is sorted).
+        let [train_len, _] = train.dims();
         let spread: Vec<i64> = (0..test.len())
-            .map(|i| (i * train.len() / test.len()) as i64)
+            .map(|i| (i * train_len / test.len()) as i64)
             .collect();
-        let floor_images = train.tensor(device).select(
+        let floor_images = train.clone().select(
             0,
             Tensor::from_data(TensorData::new(spread, [test.len()]), device),
         );
@@ -364,7 +368,7 @@ impl Experiments<'_> {
     fn nearest_cosine(
         &self,
         conditional: Option<Tensor<2>>,
-        train: &Digits,
+        train: Tensor<2>,
     ) -> Result<Similarity, String> {
         let args = self.args;
         let conditional = match conditional {
@@ -378,8 +382,7 @@ impl Experiments<'_> {
             }
         };
         let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
-        let device = self.how.device;
-        let mut cosines = nearest_cosine(to_unit(conditional), to_unit(train.tensor(device)));
+        let mut cosines = nearest_cosine(to_unit(conditional), to_unit(train));
         cosines.sort_by(f64::total_cmp);
         let nearest = Similarity {
             min: cosines[0],
