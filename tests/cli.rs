@@ -320,6 +320,14 @@ fn absurd_eval_settings_are_refused_before_any_work() {
         (vec!["--chunk", "1000000000"], "per chunk"),
         (vec!["--samples", "10000000000"], "samples per setting"),
         (vec!["--step-counts", "20,1000000"], "steps"),
+        (
+            vec!["--tradeoff-ws", "0,one"],
+            "'one': invalid float literal",
+        ),
+        (
+            vec!["--tradeoff-ws", "-1,-200"],
+            "guidance scale -200 is out of range",
+        ),
     ] {
         let mut all = vec!["eval"];
         all.extend(&args);

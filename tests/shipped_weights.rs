@@ -6,7 +6,9 @@
 use burn::module::Module;
 use burn::tensor::Device;
 use diffusion_playground::denoiser::{ConditionalDenoiser, Denoiser, WithLabel};
-use diffusion_playground::lab::{DigitLab, DigitLabConfig, Inpainting, KnownPixels, RunConfig};
+use diffusion_playground::lab::{
+    DigitLab, DigitLabConfig, Inpainting, KnownPixels, Lab, RunConfig,
+};
 use diffusion_playground::native::mnist::{Digits, PIXELS};
 use diffusion_playground::network::{
     DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, TimeMlpConfig, UNetConfig, load_weights,
@@ -331,7 +333,7 @@ fn the_shipped_unet_inpaints_a_held_out_digit() {
     let known_pixels = KnownPixels::new(&image, &known).unwrap();
     let mut lab = DigitLab::new(config, unet, None, Some(known_pixels), &device).unwrap();
     while lab.step().is_some() {}
-    let frame = to_vec(lab.frame().pixels);
+    let frame = to_vec(lab.frame().values);
     let batch_pixels = 4 * PIXELS;
     // Mean squared error of the final x0_hat on the known half, per method.
     let errors: Vec<f64> = (0..methods.len())

@@ -104,7 +104,7 @@ export function readForm(form, current, params) {
 // through getters, and the shell reads the URL and builds the form after init().
 let catalogue;
 function catalogues() {
-  catalogue ??= { samplers: JSON.parse(samplers()), schedules: JSON.parse(schedules()) };
+  catalogue ??= { samplers: samplers(), schedules: schedules() };
   return catalogue;
 }
 const choices = (entries) => entries.map((e) => [e.name, e.label]);

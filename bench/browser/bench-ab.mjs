@@ -61,7 +61,7 @@ try {
       for (const sampler of ['em', 'ode-heun']) {
         // A lab that has run its course is replaced by a fresh one, so the warm-up can take as
         // many steps as it needs.
-        const lab = (i) => new builds[i].Lab2d(backends[i], JSON.stringify({ sampler, batch: 100, steps: 1000, preset: 'blobs' }));
+        const lab = (i) => new builds[i].Lab2d(backends[i], { sampler, batch: 100, steps: 1000, preset: 'blobs' });
         const labs = builds.map((_, i) => lab(i));
         const step = (i) => {
           if (labs[i].done) {

@@ -42,14 +42,14 @@ try {
       const models = new wasm.DigitModels(backend);
       models.load_unet(bytes);
       for (const end = performance.now() + warmupMs; performance.now() < end;) {
-        const lab = new wasm.DigitLab(models, JSON.stringify({ batch: 4, seed: 1, runs: [{ sampler: 'em', steps: 10 }] }), new Float32Array(0), new Uint8Array(0));
+        const lab = new wasm.DigitLab(models, { batch: 4, seed: 1, runs: [{ sampler: 'em', steps: 10 }] });
         while (!lab.done) await lab.step().read();
         lab.free();
       }
       for (const batch of batches) {
         for (const [what, run] of [['unconditional', {}], ['cfg w=2', { label: 7, w: 2 }]]) {
           const settings = { batch, seed: 1, runs: [{ sampler: 'em', steps: warmup + steps, ...run }] };
-          const lab = new wasm.DigitLab(models, JSON.stringify(settings), new Float32Array(0), new Uint8Array(0));
+          const lab = new wasm.DigitLab(models, settings);
           for (let i = 0; i < warmup; i += 1) await lab.step().read();
           const start = performance.now();
           for (let i = 0; i < steps; i += 1) await lab.step().read();

@@ -27,13 +27,13 @@ try {
     for (const backendName of ['webgpu', 'cpu']) {
       const backend = await wasm.Backend.create(backendName);
       for (const end = performance.now() + (backendName === 'cpu' ? cpuWarmupMs : 0); performance.now() < end;) {
-        const lab = new wasm.Lab2d(backend, JSON.stringify({ sampler: 'ode-heun', batch: 500, steps: 20, preset: 'blobs' }));
+        const lab = new wasm.Lab2d(backend, { sampler: 'ode-heun', batch: 500, steps: 20, preset: 'blobs' });
         while (!lab.done) await lab.step().read();
         lab.free();
       }
       for (const batch of batches) {
         for (const sampler of ['em', 'ode-heun']) {
-          const lab = new wasm.Lab2d(backend, JSON.stringify({ sampler, batch, steps: warmup + steps, preset: 'blobs' }));
+          const lab = new wasm.Lab2d(backend, { sampler, batch, steps: warmup + steps, preset: 'blobs' });
           for (let i = 0; i < warmup; i += 1) await lab.step().read();
           const start = performance.now();
           for (let i = 0; i < steps; i += 1) await lab.step().read();

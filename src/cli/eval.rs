@@ -15,6 +15,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 #[derive(clap::Args, Serialize)]
 pub(super) struct Args {
@@ -54,24 +55,14 @@ pub(super) struct Args {
     #[arg(long, default_value_t = 7)]
     class: usize,
     /// Guidance scales w of the frequency table (Ilin & Friesen's gamma = w - 1).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        allow_hyphen_values = true,
-        default_value = "-1,0,0.5,1,2,4"
-    )]
-    frequency_ws: Vec<f64>,
+    #[arg(long, allow_hyphen_values = true, default_value = "-1,0,0.5,1,2,4")]
+    frequency_ws: Scales,
     /// Guidance scales w of the diversity / fidelity trade-off (all digits).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        allow_hyphen_values = true,
-        default_value = "0,0.5,1,2,4,8"
-    )]
-    tradeoff_ws: Vec<f64>,
+    #[arg(long, allow_hyphen_values = true, default_value = "0,0.5,1,2,4,8")]
+    tradeoff_ws: Scales,
     /// Classifier-guidance scales of the sweep, on the unconditional model.
-    #[arg(long, value_delimiter = ',', default_value = "0,1,2,4,8")]
-    classifier_scales: Vec<f64>,
+    #[arg(long, allow_hyphen_values = true, default_value = "0,1,2,4,8")]
+    classifier_scales: Scales,
     /// Samples per trajectory (per forward pass).
     #[arg(long, default_value_t = 250)]
     chunk: usize,
@@ -87,6 +78,23 @@ pub(super) struct Args {
     #[arg(long, value_enum, default_value = "cpu")]
     #[serde(skip)]
     device: DeviceChoice,
+}
+
+/// Guidance scales as one comma-separated value, "-1,0,0.5": a leading minus is a number's.
+#[derive(Clone, Serialize)]
+#[serde(transparent)]
+struct Scales(Vec<f64>);
+
+impl FromStr for Scales {
+    type Err = String;
+
+    fn from_str(list: &str) -> Result<Self, String> {
+        let scale = |s: &str| s.trim().parse().map_err(|e| format!("'{s}': {e}"));
+        list.split(',')
+            .map(scale)
+            .collect::<Result<_, _>>()
+            .map(Scales)
+    }
 }
 
 const MAX_SAMPLES: usize = 100_000;
@@ -241,9 +249,10 @@ fn check(args: &Args) -> Result<(), String> {
     }
     let scales = args
         .frequency_ws
+        .0
         .iter()
-        .chain(&args.tradeoff_ws)
-        .chain(&args.classifier_scales);
+        .chain(&args.tradeoff_ws.0)
+        .chain(&args.classifier_scales.0);
     if let Some(bad) = scales
         .into_iter()
         .find(|s| !(s.is_finite() && s.abs() <= MAX_SCALE))
@@ -327,7 +336,7 @@ impl Experiments<'_> {
         let mut frequencies = Vec::new();
         let mut conditional = None;
         let mut grid = Vec::new();
-        for &w in &args.frequency_ws {
+        for &w in &args.frequency_ws.0 {
             let guided = ClassifierFree {
                 model: self.unet,
                 class: args.class,
@@ -434,7 +443,7 @@ impl Experiments<'_> {
             label: None,
         };
         let mut rows = Vec::new();
-        for &scale in &args.classifier_scales {
+        for &scale in &args.classifier_scales.0 {
             let guided = ClassifierGuidance {
                 model: &unconditional,
                 classifier: guide,
@@ -469,7 +478,7 @@ impl Experiments<'_> {
     fn tradeoff(&self) -> Result<Vec<Quality>, String> {
         self.bar.set_message("trade-off");
         let mut rows = Vec::new();
-        for &w in &self.args.tradeoff_ws {
+        for &w in &self.args.tradeoff_ws.0 {
             let quality = self.every_digit(&self.how, self.args.sweep_samples, |c| {
                 Box::new(ClassifierFree {
                     model: self.unet,

@@ -3,7 +3,7 @@
 //! Friesen's 20 / 50 / 200 / 1000 steps, three inpainting methods, a guidance scale against
 //! another).
 
-use super::Runs;
+use super::{Lab, Settings};
 use crate::denoiser::{Denoiser, WithLabel};
 use crate::guidance::{
     ClassifierFree, ClassifierGuidance, Motif, MotifObservation, ReconstructionGuidance,
@@ -13,13 +13,13 @@ use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement, repaint_times};
 use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
 use crate::schedule::{Schedule, ScheduleKind};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 /// How a run uses the known pixels of an image, if at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(remote = "Self", rename_all = "lowercase")]
 pub enum Inpainting {
     None,
     /// Overwrite the known pixels with the noised image after every step.
@@ -33,6 +33,8 @@ pub enum Inpainting {
     /// their bounding box fits in the image.
     Anywhere,
 }
+
+crate::choice!(Inpainting, "inpainting");
 
 /// One run's settings. Unknown fields are rejected so a typo is an error, not a silent default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,15 +103,10 @@ pub const MAX_STEPS: usize = 1000;
 /// Beyond this a guidance scale only saturates pixels; the sliders stop far below.
 pub const MAX_SCALE: f64 = 100.0;
 
-impl DigitLabConfig {
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        let config: Self =
-            serde_json::from_str(json).map_err(|e| format!("bad digit settings: {e}"))?;
-        config.validate()?;
-        Ok(config)
-    }
+impl Settings for DigitLabConfig {
+    const WHAT: &'static str = "digit settings";
 
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_RUNS).contains(&self.runs.len()) {
             return Err(format!(
                 "between 1 and {MAX_RUNS} runs, not {}",
@@ -233,14 +230,6 @@ pub struct DigitLab {
     runs: Vec<Trajectory>,
 }
 
-/// Every run's state: [run][x | x0_hat][batch][pixels] flattened into rows, so the page reads
-/// back once a frame; `moves[r]` says how far run r has got.
-pub struct DigitFrame {
-    pub moves: Vec<usize>,
-    pub times: Vec<f64>,
-    pub pixels: Tensor<2>,
-}
-
 impl DigitLab {
     /// `guide` is the noise-conditioned classifier, needed only by runs with classifier
     /// guidance; `known` only by inpainting runs.
@@ -299,35 +288,15 @@ impl DigitLab {
         lab.start_runs(times.len(), |r| times[r].clone(), batch, seed, device);
         Ok(lab)
     }
+}
 
-    pub fn config(&self) -> &DigitLabConfig {
+impl Lab for DigitLab {
+    type Settings = DigitLabConfig;
+
+    fn config(&self) -> &DigitLabConfig {
         &self.config
     }
 
-    pub fn is_done(&self) -> bool {
-        self.all_done()
-    }
-
-    /// Moves each run needs in all (RePaint's jumps back up count).
-    pub fn moves_total(&self) -> Vec<usize> {
-        self.runs.iter().map(Trajectory::moves_total).collect()
-    }
-
-    pub fn frame(&self) -> DigitFrame {
-        DigitFrame {
-            moves: self.runs.iter().map(Trajectory::index).collect(),
-            times: self.runs.iter().map(Trajectory::t).collect(),
-            pixels: self.stacked(),
-        }
-    }
-
-    /// Moves every run that is not done once; `None` when all are.
-    pub fn step(&mut self) -> Option<DigitFrame> {
-        self.advance().then(|| self.frame())
-    }
-}
-
-impl Runs for DigitLab {
     fn runs(&self) -> &[Trajectory] {
         &self.runs
     }
@@ -410,6 +379,7 @@ impl Runs for DigitLab {
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
+    use crate::lab::assert_refused;
     use crate::network::{DigitClassifierConfig, UNetConfig};
     use crate::tensor::to_vec;
 
@@ -436,7 +406,7 @@ mod tests {
 
     #[test]
     fn bad_settings_are_rejected_with_a_message() {
-        for (json, needle) in [
+        assert_refused::<DigitLabConfig>(&[
             (r#"{"runs":[]}"#, "runs"),
             (r#"{"batch":0}"#, "batch"),
             (r#"{"runs":[{"sampler":"nope"}]}"#, "unknown sampler"),
@@ -446,10 +416,7 @@ mod tests {
             (r#"{"runs":[{"classifier_scale":2}]}"#, "needs a label"),
             (r#"{"runs":[{"inpainting":"magic"}]}"#, "bad digit settings"),
             (r#"{"runz":[]}"#, "unknown field"),
-        ] {
-            let err = DigitLabConfig::from_json(json).unwrap_err();
-            assert!(err.contains(needle), "{json}: {err}");
-        }
+        ]);
         let inpaint = DigitLabConfig {
             runs: vec![RunConfig {
                 inpainting: Inpainting::Replacement,
@@ -479,7 +446,7 @@ mod tests {
             ],
         };
         let mut lab = lab(config, None).unwrap();
-        let start = to_vec(lab.frame().pixels);
+        let start = to_vec(lab.frame().values);
         let block = 2 * 784;
         // Rows: run 0 x, run 0 x0_hat, run 1 x, run 1 x0_hat.
         assert_eq!(start[0..block], start[2 * block..3 * block]);
@@ -490,7 +457,7 @@ mod tests {
         }
         assert_eq!(frames, 5);
         assert_eq!(lab.moves_total(), vec![3, 5]);
-        assert!(to_vec(lab.frame().pixels).iter().all(|v| v.is_finite()));
+        assert!(to_vec(lab.frame().values).iter().all(|v| v.is_finite()));
     }
 
     #[test]
@@ -524,7 +491,7 @@ mod tests {
             "RePaint walks back up"
         );
         while lab.step().is_some() {}
-        let end = to_vec(lab.frame().pixels);
+        let end = to_vec(lab.frame().values);
         let t_min = ScheduleKind::Vp.build().level(1e-3);
         let x_of = |r: usize| &end[r * 2 * 2 * 784..(r * 2 + 1) * 2 * 784];
         for r in 0..2 {
@@ -566,6 +533,6 @@ mod tests {
         assert_eq!(patch.motif.as_ref().unwrap().places(), 23 * 25);
         let mut lab = lab(anywhere, Some(patch)).unwrap();
         while lab.step().is_some() {}
-        assert!(to_vec(lab.frame().pixels).iter().all(|v| v.is_finite()));
+        assert!(to_vec(lab.frame().values).iter().all(|v| v.is_finite()));
     }
 }

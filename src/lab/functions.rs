@@ -3,7 +3,7 @@
 //! the same noise — the exact GP posterior score, replacement and reconstruction guidance — beside
 //! the closed-form posterior mean and band, which only a Gaussian process gives.
 
-use super::{Model, Runs};
+use super::{Lab, Model, Settings};
 use crate::denoiser::{Denoiser, Gaussian, GaussianProcess, WithLabel};
 use crate::guidance::{
     Motif, MotifObservation, ReconstructionGuidance, gaussian_posterior, motif_posterior,
@@ -14,7 +14,7 @@ use crate::projection::{Projection, Replacement};
 use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory};
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::toy_data::function_prior;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
@@ -67,15 +67,10 @@ pub const MAX_STEPS: usize = 2000;
 /// A motif is a short run: long enough to have a shape, short enough to leave it a place to move.
 pub const MOTIF_LENGTHS: std::ops::RangeInclusive<usize> = 3..=8;
 
-impl FunctionLabConfig {
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        let config: Self =
-            serde_json::from_str(json).map_err(|e| format!("bad function settings: {e}"))?;
-        config.validate()?;
-        Ok(config)
-    }
+impl Settings for FunctionLabConfig {
+    const WHAT: &'static str = "function settings";
 
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         if self.points.len() > MAX_POINTS {
             return Err(format!("at most {MAX_POINTS} points"));
         }
@@ -241,38 +236,8 @@ impl FunctionLab {
         Ok(lab)
     }
 
-    pub fn config(&self) -> &FunctionLabConfig {
-        &self.config
-    }
-
     pub fn grid(&self) -> &[f64] {
         &self.process.grid
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.all_done()
-    }
-
-    /// Moves done so far; every run moves in step with the first.
-    pub fn index(&self) -> usize {
-        self.runs[0].index()
-    }
-
-    pub fn t(&self) -> f64 {
-        self.runs[0].t()
-    }
-
-    pub fn moves_total(&self) -> usize {
-        self.runs[0].moves_total()
-    }
-
-    /// [method][x | x0_hat][batch][grid] as rows.
-    pub fn frame(&self) -> Tensor<2> {
-        self.stacked()
-    }
-
-    pub fn step(&mut self) -> Option<Tensor<2>> {
-        self.advance().then(|| self.frame())
     }
 
     /// The exact posterior on the grid: mean, then standard deviation, point by point.
@@ -287,7 +252,13 @@ impl FunctionLab {
     }
 }
 
-impl Runs for FunctionLab {
+impl Lab for FunctionLab {
+    type Settings = FunctionLabConfig;
+
+    fn config(&self) -> &FunctionLabConfig {
+        &self.config
+    }
+
     fn runs(&self) -> &[Trajectory] {
         &self.runs
     }
@@ -346,11 +317,12 @@ impl Runs for FunctionLab {
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
+    use crate::lab::assert_refused;
     use crate::tensor::to_vec;
 
     #[test]
     fn bad_settings_are_rejected_with_a_message() {
-        for (json, needle) in [
+        assert_refused::<FunctionLabConfig>(&[
             (r#"{"points":[[2.0,0.0]]}"#, "points"),
             (r#"{"model":"magic"}"#, "unknown model"),
             (r#"{"steps":0}"#, "steps"),
@@ -360,10 +332,7 @@ mod tests {
             (r#"{"motif":[0,0,0,0,0,0,0,0,0]}"#, "3 to 8 values"),
             (r#"{"motif":[0,9,0]}"#, "motif values"),
             (r#"{"motif":[0,1,0],"motif_std":0}"#, "motif_std"),
-        ] {
-            let err = FunctionLabConfig::from_json(json).unwrap_err();
-            assert!(err.contains(needle), "{json}: {err}");
-        }
+        ]);
         let exact_needs_nothing = FunctionLabConfig {
             model: Model::Exact,
             ..FunctionLabConfig::default()
@@ -386,7 +355,7 @@ mod tests {
         while lab.step().is_some() {}
         let (mean, sd) = lab.posterior_band();
         let n = lab.grid().len();
-        let frame = to_vec(lab.frame());
+        let frame = to_vec(lab.frame().values);
         let samples = &frame[0..2000 * n];
         for i in 0..n {
             let m: f64 = (0..2000)
@@ -432,7 +401,7 @@ mod tests {
         assert!(places[likeliest] > 0.9, "{places:.3?}");
         while lab.step().is_some() {}
         let n = lab.grid().len();
-        let frame = to_vec(lab.frame());
+        let frame = to_vec(lab.frame().values);
         // Blocks: [exact x, exact x0_hat, replacement x, ...], each batch x n.
         let replaced = &frame[2 * 8 * n..3 * 8 * n];
         for f in replaced.chunks(n) {

@@ -9,7 +9,7 @@
 //!
 //! Plain Rust, so it is tested natively; `web` wraps it for the page.
 
-use super::{Model, Runs};
+use super::{Lab, Model, Settings};
 use crate::choice;
 use crate::denoiser::{ConditionalDenoiser, Denoiser, GaussianMixture, WithLabel};
 use crate::guidance::{
@@ -169,15 +169,10 @@ impl TrainedEnergy {
 pub const MAX_STEPS: usize = 2000;
 pub const MAX_BATCH: usize = 20_000;
 
-impl Lab2dConfig {
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        let config: Self =
-            serde_json::from_str(json).map_err(|e| format!("bad lab settings: {e}"))?;
-        config.validate()?;
-        Ok(config)
-    }
+impl Settings for Lab2dConfig {
+    const WHAT: &'static str = "lab settings";
 
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         let finite = |name: &str, v: f64| {
             if v.is_finite() {
                 Ok(())
@@ -256,14 +251,6 @@ pub struct Lab2d {
     schedule: Box<dyn Schedule>,
     runs: Vec<Trajectory>,
     device: Device,
-}
-
-/// One move of every run: x and x0_hat of each method stacked as
-/// [x_m0; x0_hat_m0; x_m1; x0_hat_m1; ...], each [batch, 2], so the page reads back once a frame.
-pub struct Frame {
-    pub index: usize,
-    pub t: f64,
-    pub points: Tensor<2>,
 }
 
 impl Lab2d {
@@ -361,43 +348,12 @@ impl Lab2d {
                 trained.data.join(", ")
             ));
         }
-        if self.index() > 0 {
+        if self.runs[0].index() > 0 {
             return Err("energy networks join a lab before its first step".into());
         }
         self.energy_networks = Some(networks);
         self.restart();
         Ok(())
-    }
-
-    pub fn config(&self) -> &Lab2dConfig {
-        &self.config
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.all_done()
-    }
-
-    /// Moves done so far; every run moves in step with the first.
-    pub fn index(&self) -> usize {
-        self.runs[0].index()
-    }
-
-    pub fn moves_total(&self) -> usize {
-        self.runs[0].moves_total()
-    }
-
-    /// The current state of every run, without moving.
-    pub fn frame(&self) -> Frame {
-        Frame {
-            index: self.index(),
-            t: self.runs[0].t(),
-            points: self.stacked(),
-        }
-    }
-
-    /// Moves every run once; `None` when done.
-    pub fn step(&mut self) -> Option<Frame> {
-        self.advance().then(|| self.frame())
     }
 
     /// eps of every method's (guided) denoiser at time `t` for the points `xy` (flattened pairs),
@@ -483,7 +439,13 @@ fn flat_samples(mixture: &GaussianMixture, n: usize, seed: u64) -> Vec<f32> {
     xs.into_iter().flatten().map(|v| v as f32).collect()
 }
 
-impl Runs for Lab2d {
+impl Lab for Lab2d {
+    type Settings = Lab2dConfig;
+
+    fn config(&self) -> &Lab2dConfig {
+        &self.config
+    }
+
     fn runs(&self) -> &[Trajectory] {
         &self.runs
     }
@@ -577,11 +539,12 @@ impl Runs for Lab2d {
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
+    use crate::lab::assert_refused;
     use crate::tensor::to_vec;
 
     #[test]
     fn bad_settings_are_rejected_with_a_message() {
-        for (json, needle) in [
+        assert_refused::<Lab2dConfig>(&[
             (r#"{"sampler":"nope"}"#, "unknown sampler"),
             (r#"{"steps":0}"#, "steps"),
             (r#"{"batch":100000000}"#, "batch"),
@@ -603,10 +566,7 @@ mod tests {
             ),
             (r#"{"model":"magic"}"#, "unknown model"),
             (r#"{"sampler":3}"#, "bad lab settings"),
-        ] {
-            let err = Lab2dConfig::from_json(json).unwrap_err();
-            assert!(err.contains(needle), "{json}: {err}");
-        }
+        ]);
         assert_eq!(
             Lab2dConfig::from_json("{}").unwrap(),
             Lab2dConfig::default()
@@ -632,16 +592,16 @@ mod tests {
             ..Lab2dConfig::default()
         };
         let mut lab = Lab2d::new(config.clone(), None, &Device::flex()).unwrap();
-        let start = to_vec(lab.frame().points);
+        let start = to_vec(lab.frame().values);
         // The exact and unconditional runs start from the same prior sample.
         assert_eq!(start[0..16], start[32..48]);
         let mut frames = 0;
         while let Some(frame) = lab.step() {
             frames += 1;
-            assert_eq!(frame.index, frames);
+            assert_eq!(frame.moves[0], frames);
         }
         assert_eq!(frames, 5);
-        let end = to_vec(lab.frame().points);
+        let end = to_vec(lab.frame().values);
         let replacement_x = &end[64..80];
         let t_min = ScheduleKind::Vp.build().level(1e-3);
         for pair in replacement_x.chunks(2) {
@@ -654,7 +614,7 @@ mod tests {
         let batch = config.batch;
         let mut lab = Lab2d::new(config, None, &Device::flex()).unwrap();
         while lab.step().is_some() {}
-        let end = to_vec(lab.frame().points);
+        let end = to_vec(lab.frame().values);
         let runs = (0..lab.methods().len())
             .map(|m| {
                 end[2 * m * batch * 2..(2 * m + 1) * batch * 2]
@@ -751,7 +711,7 @@ mod tests {
         let mut lab = Lab2d::new(config.clone(), None, &device).unwrap();
         lab.use_energy_networks(networks.clone()).unwrap();
         assert_eq!(lab.methods(), TRAINED_ENERGY_METHODS);
-        let start = to_vec(lab.frame().points);
+        let start = to_vec(lab.frame().values);
         // Blocks of 8 pairs, x and x0_hat per run: every run's x starts from the same noise.
         for m in 1..5 {
             assert_eq!(start[0..16], start[32 * m..32 * m + 16], "run {m}");

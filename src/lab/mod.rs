@@ -8,17 +8,16 @@ mod digits;
 mod functions;
 mod lab2d;
 
-pub use digits::{
-    DigitFrame, DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig,
-};
+pub use digits::{DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig};
 pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig, FunctionMethod};
 pub use lab2d::{
-    Conditioning, EnergyNetworks, Frame, LEARNED, Lab2d, Lab2dConfig, Method, TRAINED_ENERGY,
+    Conditioning, EnergyNetworks, LEARNED, Lab2d, Lab2dConfig, Method, TRAINED_ENERGY,
     TrainedEnergy,
 };
 
 use crate::sampler::{Parts, Trajectory, uniform_times};
 use burn::tensor::{Device, Tensor};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The model a lab samples with: the closed form ("exact") or the score network trained on the
@@ -32,8 +31,40 @@ pub enum Model {
 
 crate::choice!(Model, "model");
 
-/// What every lab is: runs from the same noise, each moved with parts of its own.
-trait Runs {
+/// A lab's settings as the page sends them: any of the fields, the others at their defaults.
+/// Every name is typed and every value checked before a lab is built.
+pub trait Settings: Serialize + DeserializeOwned + Default {
+    /// What they are called in an error: "bad lab settings: ...".
+    const WHAT: &'static str;
+
+    /// Whether the values go together and lie in range.
+    fn validate(&self) -> Result<(), String>;
+
+    /// Settings read from JSON and checked.
+    fn from_json(json: &str) -> Result<Self, String> {
+        let settings: Self =
+            serde_json::from_str(json).map_err(|e| format!("bad {}: {e}", Self::WHAT))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+}
+
+/// Every run's x and x0_hat as rows [x_0; x0_hat_0; x_1; x0_hat_1; ...] (one tensor, so the page
+/// reads back once a frame), and how far each run has got: `moves[r]` moves, at time `times[r]`.
+pub struct Frame {
+    pub moves: Vec<usize>,
+    pub times: Vec<f64>,
+    pub values: Tensor<2>,
+}
+
+/// What every lab is: runs from the same noise, each moved with parts of its own. A lab says what
+/// its runs are (`runs`, `runs_mut`, `with_parts`); starting, stepping and framing them is the
+/// same for all.
+pub trait Lab {
+    type Settings: Settings;
+
+    fn config(&self) -> &Self::Settings;
+
     fn runs(&self) -> &[Trajectory];
 
     fn runs_mut(&mut self) -> &mut Vec<Trajectory>;
@@ -73,31 +104,48 @@ trait Runs {
         self.start_runs(count, |_| times.clone(), batch, seed, device);
     }
 
-    fn all_done(&self) -> bool {
+    fn is_done(&self) -> bool {
         self.runs().iter().all(Trajectory::is_done)
     }
 
-    /// Moves every unfinished run once; false when all had finished.
-    fn advance(&mut self) -> bool {
-        if self.all_done() {
-            return false;
+    /// Moves each run needs in all (RePaint's jumps back up count).
+    fn moves_total(&self) -> Vec<usize> {
+        self.runs().iter().map(Trajectory::moves_total).collect()
+    }
+
+    /// The current state of every run, without moving.
+    fn frame(&self) -> Frame {
+        let runs = self.runs();
+        let blocks = runs
+            .iter()
+            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
+            .collect();
+        Frame {
+            moves: runs.iter().map(Trajectory::index).collect(),
+            times: runs.iter().map(Trajectory::t).collect(),
+            values: Tensor::cat(blocks, 0),
+        }
+    }
+
+    /// Moves every unfinished run once and returns the new state; `None` when all had finished.
+    fn step(&mut self) -> Option<Frame> {
+        if self.is_done() {
+            return None;
         }
         let mut runs = std::mem::take(self.runs_mut());
         for (r, run) in runs.iter_mut().enumerate() {
             self.with_parts(r, |parts| run.step(parts));
         }
         *self.runs_mut() = runs;
-        true
+        Some(self.frame())
     }
+}
 
-    /// Every run's x and x0_hat as rows [x_0; x0_hat_0; x_1; x0_hat_1; ...]: one tensor, so the
-    /// page reads back once a frame.
-    fn stacked(&self) -> Tensor<2> {
-        let blocks = self
-            .runs()
-            .iter()
-            .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
-            .collect();
-        Tensor::cat(blocks, 0)
+/// Every `(json, needle)` is refused with a message that contains `needle`.
+#[cfg(all(test, not(target_family = "wasm")))]
+fn assert_refused<S: Settings + std::fmt::Debug>(cases: &[(&str, &str)]) {
+    for (json, needle) in cases {
+        let err = S::from_json(json).unwrap_err();
+        assert!(err.contains(needle), "{json}: {err}");
     }
 }

@@ -1,6 +1,7 @@
-use super::{Backend, js_error, load_on};
+use super::objects::{DigitLabSettingsIn, DigitLabSettingsOut, settings_from};
+use super::{Backend, Frame, js_error, load_on};
 use crate::denoiser::ConditionalDenoiser;
-use crate::lab::{self, DigitLabConfig, KnownPixels};
+use crate::lab::{self, DigitLabConfig, KnownPixels, Lab};
 use crate::network::{CLASSES, DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
 use crate::schedule::{Schedule, VpLinear};
 use burn::tensor::{Device, Tensor, TensorData, activation};
@@ -132,82 +133,31 @@ pub struct DigitLab {
 
 #[wasm_bindgen]
 impl DigitLab {
-    /// `settings` is JSON with any of the fields of `DigitLabConfig`. `image` (784 values in
-    /// [-1, 1]) and `known` (784 flags) are what inpainting runs condition on; empty otherwise.
+    /// `settings` has any of the fields of `DigitLabSettings`. `image` (784 values in [-1, 1])
+    /// and `known` (784 flags) are what inpainting runs condition on; left out otherwise.
     #[wasm_bindgen(constructor)]
     pub fn new(
         models: &DigitModels,
-        settings: &str,
-        image: &[f32],
-        known: &[u8],
+        settings: Option<DigitLabSettingsIn>,
+        image: Option<Vec<f32>>,
+        known: Option<Vec<u8>>,
     ) -> Result<DigitLab, JsError> {
-        let config = DigitLabConfig::from_json(settings).map_err(js_error)?;
+        let config: DigitLabConfig = settings_from(settings.map(Into::into))?;
         let unet = models
             .unet
             .clone()
             .ok_or_else(|| js_error("the U-Net's weights are not loaded yet"))?;
+        let (image, known) = (image.unwrap_or_default(), known.unwrap_or_default());
         let known = if image.is_empty() && known.is_empty() {
             None
         } else {
             let flags: Vec<bool> = known.iter().map(|&k| k != 0).collect();
-            Some(KnownPixels::new(image, &flags).map_err(js_error)?)
+            Some(KnownPixels::new(&image, &flags).map_err(js_error)?)
         };
         let inner = lab::DigitLab::new(config, unet, models.guide.clone(), known, &models.device)
             .map_err(js_error)?;
         Ok(DigitLab { inner })
     }
-
-    pub fn default_settings() -> String {
-        serde_json::to_string(&DigitLabConfig::default()).expect("settings serialise")
-    }
-
-    pub fn settings(&self) -> String {
-        serde_json::to_string(self.inner.config()).expect("settings serialise")
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn done(&self) -> bool {
-        self.inner.is_done()
-    }
-
-    /// Moves each run needs in all.
-    #[wasm_bindgen(getter)]
-    pub fn moves_total(&self) -> Vec<usize> {
-        self.inner.moves_total()
-    }
-
-    pub fn frame(&self) -> DigitFrame {
-        DigitFrame(self.inner.frame())
-    }
-
-    /// Moves every unfinished run once; `undefined` when all are done. Only queues work on
-    /// WebGPU; `DigitFrame.read` waits for it.
-    pub fn step(&mut self) -> Option<DigitFrame> {
-        self.inner.step().map(DigitFrame)
-    }
 }
 
-/// Every run's images, computed on the device; read it once to draw it.
-#[wasm_bindgen]
-pub struct DigitFrame(lab::DigitFrame);
-
-#[wasm_bindgen]
-impl DigitFrame {
-    /// Moves each run has made.
-    #[wasm_bindgen(getter)]
-    pub fn moves(&self) -> Vec<usize> {
-        self.0.moves.clone()
-    }
-
-    /// The time each run is at.
-    #[wasm_bindgen(getter)]
-    pub fn times(&self) -> Vec<f64> {
-        self.0.times.clone()
-    }
-
-    /// [run][x | x0_hat][batch][784] flattened.
-    pub async fn read(self) -> Result<Vec<f32>, JsValue> {
-        let step = self.0.moves.iter().copied().max().unwrap_or(0);
-        super::read_frame(self.0.pixels, step).await
-    }
-}
+super::lab_api!(DigitLab, DigitLabConfig, DigitLabSettingsOut);

@@ -1,3 +1,4 @@
+use super::objects::{TrainedEnergyOut, to_js};
 use super::{Backend, js_error, load_on};
 use crate::lab::{self, TRAINED_ENERGY};
 use crate::network::TimeMlpConfig;
@@ -32,8 +33,8 @@ impl EnergyNetworks {
         }))
     }
 
-    /// What the networks learned, as JSON: `{ data: [...], beta, center: [x1, x2] }`.
-    pub fn trained() -> String {
-        serde_json::to_string(&TRAINED_ENERGY).expect("the trained energy serialises")
+    /// What the networks learned: `{ data: [...], beta, center: [x1, x2] }`.
+    pub fn trained() -> TrainedEnergyOut {
+        to_js(&TRAINED_ENERGY)
     }
 }

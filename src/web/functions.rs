@@ -1,6 +1,7 @@
-use super::{Backend, ScoreNetwork, js_error};
+use super::objects::{FunctionLabSettingsIn, FunctionLabSettingsOut, settings_from};
+use super::{Backend, Frame, ScoreNetwork, js_error};
 use crate::choice;
-use crate::lab::{self, FunctionLabConfig};
+use crate::lab::{self, FunctionLabConfig, Lab};
 use crate::network::ScoreMlp;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -13,16 +14,19 @@ pub struct FunctionLab {
 
 #[wasm_bindgen]
 impl FunctionLab {
-    /// `settings` is JSON with any of the fields of `FunctionLabConfig`, with the exact model.
+    /// `settings` has any of the fields of `FunctionLabSettings`, with the exact model.
     #[wasm_bindgen(constructor)]
-    pub fn new(backend: &Backend, settings: &str) -> Result<FunctionLab, JsError> {
+    pub fn new(
+        backend: &Backend,
+        settings: Option<FunctionLabSettingsIn>,
+    ) -> Result<FunctionLab, JsError> {
         Self::build(backend, settings, None)
     }
 
     /// The same with the learned model available.
     pub fn with_network(
         backend: &Backend,
-        settings: &str,
+        settings: Option<FunctionLabSettingsIn>,
         network: &ScoreNetwork,
     ) -> Result<FunctionLab, JsError> {
         Self::build(backend, settings, Some(network.0.clone()))
@@ -30,10 +34,10 @@ impl FunctionLab {
 
     fn build(
         backend: &Backend,
-        settings: &str,
+        settings: Option<FunctionLabSettingsIn>,
         network: Option<Rc<ScoreMlp>>,
     ) -> Result<FunctionLab, JsError> {
-        let config = FunctionLabConfig::from_json(settings).map_err(js_error)?;
+        let config: FunctionLabConfig = settings_from(settings.map(Into::into))?;
         let inner = lab::FunctionLab::new(config, network, &backend.device).map_err(js_error)?;
         Ok(FunctionLab { inner })
     }
@@ -64,28 +68,6 @@ impl FunctionLab {
     pub fn motif_places(&self) -> Vec<f64> {
         self.inner.motif_places().to_vec()
     }
-
-    #[wasm_bindgen(getter)]
-    pub fn done(&self) -> bool {
-        self.inner.is_done()
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn moves_total(&self) -> usize {
-        self.inner.moves_total()
-    }
-
-    pub fn frame(&self) -> super::Frame {
-        super::Frame::new(self.inner.index(), self.inner.t(), self.inner.frame())
-    }
-
-    /// Moves every run once; `undefined` when done.
-    pub fn step(&mut self) -> Option<super::Frame> {
-        let points = self.inner.step()?;
-        Some(super::Frame::new(
-            self.inner.index(),
-            self.inner.t(),
-            points,
-        ))
-    }
 }
+
+super::lab_api!(FunctionLab, FunctionLabConfig, FunctionLabSettingsOut);

@@ -1,21 +1,67 @@
 //! The browser API: the only module that knows about wasm-bindgen. A page (or a blog post that
-//! imports `pkg/`) picks a [`Backend`], builds a [`Lab2d`] from JSON settings and awaits one
-//! [`Frame`] read per drawn frame.
+//! imports `pkg/`) picks a [`Backend`], builds a [`Lab2d`] from a plain settings object and awaits
+//! one [`Frame`] read per drawn frame.
+
+/// The methods every lab has on the page, for a wrapper `$lab { inner }` of a [`crate::lab::Lab`]
+/// whose settings are `$config`: its settings, whether it is done, and its frames.
+macro_rules! lab_api {
+    ($lab:ident, $config:ty, $settings:ty) => {
+        #[wasm_bindgen]
+        impl $lab {
+            /// The default settings, for the page's controls.
+            pub fn default_settings() -> $settings {
+                super::objects::to_js(&<$config>::default())
+            }
+
+            /// The settings in use.
+            pub fn settings(&self) -> $settings {
+                super::objects::to_js(self.inner.config())
+            }
+
+            #[wasm_bindgen(getter)]
+            pub fn done(&self) -> bool {
+                self.inner.is_done()
+            }
+
+            /// Moves each run needs in all (RePaint's jumps back up count).
+            #[wasm_bindgen(getter)]
+            pub fn moves_total(&self) -> Vec<usize> {
+                self.inner.moves_total()
+            }
+
+            /// The current state, without moving: [run][x | x0_hat][batch][dimensions]
+            /// flattened.
+            pub fn frame(&self) -> Frame {
+                Frame::from(self.inner.frame())
+            }
+
+            /// Moves every unfinished run once and returns the new state, or `undefined` when
+            /// all are done. Only queues work on WebGPU; `Frame.read` waits for it.
+            pub fn step(&mut self) -> Option<Frame> {
+                self.inner.step().map(Frame::from)
+            }
+        }
+    };
+}
+use lab_api;
 
 mod backend;
 mod catalogue;
 mod digits;
 mod energy_networks;
+mod frame;
 mod functions;
 mod lab2d;
+mod objects;
 mod score_network;
 
 pub use backend::Backend;
 pub use catalogue::{samplers, schedules};
-pub use digits::{DigitFrame, DigitLab, DigitModels};
+pub use digits::{DigitLab, DigitModels};
 pub use energy_networks::EnergyNetworks;
+pub use frame::Frame;
 pub use functions::FunctionLab;
-pub use lab2d::{Frame, Lab2d};
+pub use lab2d::Lab2d;
 pub use score_network::ScoreNetwork;
 
 use crate::network::{load_weights, weight_bytes};

@@ -144,8 +144,8 @@ test('the U-Net samples on WebGPU and agrees with the CPU backend', async () => 
     for (const name of ['webgpu', 'cpu']) {
       const models = new wasm.DigitModels(await wasm.Backend.create(name));
       models.load_unet(bytes);
-      const settings = JSON.stringify({ batch: 2, seed: 4, runs: [{ sampler: 'ddim', steps: 2, label: 7, w: 2 }] });
-      const lab = new wasm.DigitLab(models, settings, new Float32Array(0), new Uint8Array(0));
+      const settings = { batch: 2, seed: 4, runs: [{ sampler: 'ddim', steps: 2, label: 7, w: 2 }] };
+      const lab = new wasm.DigitLab(models, settings);
       let frame;
       while (!lab.done) frame = lab.step();
       out[name] = await frame.read();

@@ -77,7 +77,7 @@ test('WebGPU and the CPU backend agree to 1e-4 on the same input', async () => {
     for (let i = 0; i < 64; i += 1) points.push(Math.sin(i) * 2.5, Math.cos(3 * i) * 2.5);
     const out = {};
     for (const preset of ['correlated', 'blobs', 'ring']) {
-      const settings = JSON.stringify({ preset, steps: 5, batch: 64, seed: 3 });
+      const settings = { preset, steps: 5, batch: 64, seed: 3 };
       const fields = { webgpu: [], cpu: [] };
       const trajectories = {};
       for (const name of ['webgpu', 'cpu']) {
@@ -205,7 +205,7 @@ test('energy guidance: the trained networks join on their energy, the exact pane
     const get = async (name) => new Uint8Array(await (await fetch(`/dist/weights/${name}`)).arrayBuffer());
     const networks = wasm.EnergyNetworks.load(backend, await get('energy-blobs.bpk'), await get('force-blobs.bpk'), 'blobs');
     const batch = 2000;
-    const lab = new wasm.Lab2d(backend, JSON.stringify({ preset: 'blobs', conditioning: 'energy', steps: 100, batch, seed: 2 }));
+    const lab = new wasm.Lab2d(backend, { preset: 'blobs', conditioning: 'energy', steps: 100, batch, seed: 2 });
     lab.use_energy_networks(networks);
     let frame;
     while (!lab.done) frame = lab.step();

@@ -69,12 +69,7 @@ export async function startDigitRuns(view, { seed, batch, runs, captions, needs 
   const mine = started;
   view.status('loading the networks…');
   const models = await digitModels(view.backend, needs);
-  const lab = new DigitLab(
-    models,
-    JSON.stringify({ seed, batch, runs }),
-    image ?? new Float32Array(0),
-    known ?? new Uint8Array(0),
-  );
+  const lab = new DigitLab(models, { seed, batch, runs }, image, known);
   const figures = runs.map((_, r) => figure(captions[r]));
   view.panels.replaceChildren(...figures.map((f) => f.fig));
   const totals = Array.from(lab.moves_total);

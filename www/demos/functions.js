@@ -275,8 +275,8 @@ export default {
           motif,
         };
         const lab = net
-          ? FunctionLab.with_network(view.backend, JSON.stringify(config), net)
-          : new FunctionLab(view.backend, JSON.stringify(config));
+          ? FunctionLab.with_network(view.backend, config, net)
+          : new FunctionLab(view.backend, config);
         const grid = lab.grid();
         gridCache = grid;
         const places = lab.motif_places();
@@ -294,7 +294,7 @@ export default {
         const sd = lab.posterior_sd();
         const n = grid.length;
         const batch = config.batch;
-        const total = lab.moves_total;
+        const total = lab.moves_total[0]; // the runs move together
         const draw = (data) => methods.forEach((m, k) => {
           const offset = (2 * k + (s.show === 'x0' ? 1 : 0)) * batch * n;
           drawFunctions(panels[k].canvas, {

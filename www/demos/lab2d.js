@@ -69,7 +69,7 @@ async function scoreNetwork(backend, preset) {
 // The energy the shipped energy and force networks learned (asked of the module once it is
 // loaded), and the networks per backend.
 let trainedEnergy;
-const trained = () => { trainedEnergy ??= JSON.parse(EnergyNetworks.trained()); return trainedEnergy; };
+const trained = () => { trainedEnergy ??= EnergyNetworks.trained(); return trainedEnergy; };
 const trainedFits = (s) => s.conditioning === 'energy' && trained().data.includes(s.preset)
   && s.beta === trained().beta && s.cx === trained().center[0] && s.cy === trained().center[1];
 const energyNetworkCache = new Map(); // `${preset}` -> { backend, networks }
@@ -158,8 +158,8 @@ export default {
         const network = settings.model === 'learned' ? await scoreNetwork(view.backend, s.preset) : null;
         const energy = s.process === 'reverse' && trainedFits(s) ? await energyNetworks(view.backend, s.preset) : null;
         const lab = network
-          ? Lab2d.with_network(view.backend, JSON.stringify(settings), network)
-          : new Lab2d(view.backend, JSON.stringify(settings));
+          ? Lab2d.with_network(view.backend, settings, network)
+          : new Lab2d(view.backend, settings);
         if (energy) lab.use_energy_networks(energy);
         const data = lab.data_samples(1000);
         const batch = settings.batch;
@@ -196,7 +196,7 @@ export default {
         const xs = densityGrid();
         const density = observation ? { xs, values: lab.exact_x1_density(xs) } : undefined;
         const center = settings.conditioning === 'energy' ? settings.center : undefined;
-        const total = lab.moves_total;
+        const total = lab.moves_total[0]; // the runs move together
         const draw = async (points, info) => {
           methods.forEach((method, m) => {
             const offset = (2 * m + (s.show === 'x0' ? 1 : 0)) * batch * 2;
