@@ -7,6 +7,7 @@ import init, { Backend, webgpuProblem, withWebGpu } from './wasm.js';
 import { BACKENDS, buildForm, readForm, readQuery, setForm, writeQuery } from './controls.js';
 import { createRunner } from './runner.js';
 import { prefetch } from './models.js';
+import { download, stagePng } from './export.js';
 import sampling from './demos/sampling.js';
 import inpainting from './demos/inpainting.js';
 import cfg from './demos/cfg.js';
@@ -208,6 +209,25 @@ async function main() {
     setState,
     change,
     pauseLabel: (text) => { $('pause').textContent = text; },
+    // A frame was drawn: every canvas says what it shows and where the run is, for screen
+    // readers (a histogram's values are in its table instead).
+    drawn: (info) => {
+      for (const canvas of document.querySelectorAll('.stage canvas')) {
+        if (canvas.dataset.described) continue;
+        const names = [canvas.closest('figure')?.querySelector('figcaption'), canvas.parentElement.querySelector('small')];
+        const what = names.map((n) => n?.textContent.trim()).filter(Boolean).join(', ');
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${what || 'samples'}: ${info.text}`);
+      }
+    },
+    // The time scrubber: `count` kept frames, `index` on screen, `info` that frame's when it
+    // is an earlier one than the run's latest (null: live).
+    scrubber: (count, index, info) => {
+      $('scrub').max = String(Math.max(0, count - 1));
+      $('scrub').value = String(index);
+      $('scrub').setAttribute('aria-valuetext', info ? info.text : 'latest frame');
+      $('scrub-info').textContent = info ? `showing ${info.text}` : '';
+    },
   };
   view.runner = createRunner(view);
   page.view = view;
@@ -233,6 +253,14 @@ async function main() {
   $('run').addEventListener('click', restart);
   $('pause').addEventListener('click', () => view.runner.togglePause());
   $('step').addEventListener('click', () => view.runner.step());
+  $('scrub').addEventListener('input', (e) => view.runner.scrub(Number(e.target.value)).catch((err) => stopped(err, 'Could not show that frame')));
+  $('download-png').addEventListener('click', async () => {
+    download(`${page.demo.id}.png`, await stagePng(document.querySelector('.stage')));
+  });
+  $('download-samples').addEventListener('click', async () => {
+    const file = await view.runner.samples();
+    if (file) download(`${page.demo.id}-${file.name}`, file.blob);
+  });
   $('copy-link').addEventListener('click', async () => {
     const link = new URL(url(), location.href).href;
     try {
@@ -247,7 +275,23 @@ async function main() {
   await restart();
 }
 
-main().catch((e) => {
+// The offline classroom (www/sw.js): the worker stores the site; once a demo runs, it is handed
+// every file this page loaded, the module build among them. <body data-offline> says 'ready' when
+// they are stored. A page opened from a file, or a browser without service workers, goes without.
+async function offline() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  const registration = await navigator.serviceWorker.register('sw.js');
+  const worker = (await navigator.serviceWorker.ready).active ?? registration.active;
+  const reply = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data), { once: true }));
+  navigator.serviceWorker.startMessages();
+  const keep = performance.getEntriesByType('resource').map((r) => r.name).filter((u) => new URL(u).origin === location.origin);
+  worker.postMessage({ keep: [location.href, ...keep] });
+  const answer = await reply;
+  if (answer.error) throw new Error(answer.error);
+  document.body.dataset.offline = 'ready';
+}
+
+main().then(() => offline().catch((e) => console.warn(`offline use is not available: ${e.message ?? e}`)), (e) => {
   fail(`The playground failed to start: ${e.message ?? e}`);
   console.error(e);
 });

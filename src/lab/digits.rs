@@ -11,7 +11,7 @@ use crate::guidance::{
 use crate::network::{CLASSES, DigitClassifier, SIDE, UNet};
 use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement, repaint_times};
-use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory, uniform_times};
+use crate::sampler::{self, Sampler, SamplerKind, Trajectory, uniform_times};
 use crate::schedule::{Schedule, ScheduleKind};
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
@@ -305,7 +305,19 @@ impl Lab for DigitLab {
         &mut self.runs
     }
 
-    fn with_parts<R>(&self, r: usize, f: impl FnOnce(Parts) -> R) -> R {
+    fn sampler(&self, r: usize) -> &dyn Sampler {
+        self.samplers[r].as_ref()
+    }
+
+    fn schedule(&self) -> &dyn Schedule {
+        self.schedule.as_ref()
+    }
+
+    fn with_guidance<R>(
+        &self,
+        r: usize,
+        f: impl FnOnce(&dyn Denoiser, Option<&dyn Projection>) -> R,
+    ) -> R {
         let run = &self.config.runs[r];
         let unet: &UNet = &self.unet;
         let (cfg, plain, classified, reconstructed, anywhere);
@@ -367,12 +379,7 @@ impl Lab for DigitLab {
             (Inpainting::Replacement | Inpainting::Repaint, Some(k)) => Some(&k.replacement),
             _ => None,
         };
-        f(Parts {
-            model,
-            sampler: self.samplers[r].as_ref(),
-            schedule: self.schedule.as_ref(),
-            projection,
-        })
+        f(model, projection)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::guidance::{
 use crate::network::ScoreMlp;
 use crate::observation::{Likelihood, LinearObservation, Observation};
 use crate::projection::{Projection, Replacement};
-use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory};
+use crate::sampler::{self, Sampler, SamplerKind, Trajectory};
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::toy_data::function_prior;
 use burn::tensor::Device;
@@ -267,7 +267,19 @@ impl Lab for FunctionLab {
         &mut self.runs
     }
 
-    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
+    fn sampler(&self, _: usize) -> &dyn Sampler {
+        self.sampler.as_ref()
+    }
+
+    fn schedule(&self) -> &dyn Schedule {
+        self.schedule.as_ref()
+    }
+
+    fn with_guidance<R>(
+        &self,
+        m: usize,
+        f: impl FnOnce(&dyn Denoiser, Option<&dyn Projection>) -> R,
+    ) -> R {
         let learned;
         let model: &dyn Denoiser = match &self.network {
             Some(network) if self.config.model == Model::Learned => {
@@ -279,7 +291,6 @@ impl Lab for FunctionLab {
             }
             _ => &self.prior,
         };
-        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
         let (guided, with_motif);
         let observation: &dyn Observation = match &self.motif {
             Some(motif) => {
@@ -305,12 +316,7 @@ impl Lab for FunctionLab {
                     (&guided, None)
                 }
             };
-        f(Parts {
-            model,
-            sampler,
-            schedule,
-            projection,
-        })
+        f(model, projection)
     }
 }
 

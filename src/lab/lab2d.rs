@@ -19,8 +19,8 @@ use crate::guidance::{
 use crate::network::{ScoreMlp, TimeMlp};
 use crate::observation::{Likelihood, LinearObservation};
 use crate::presets::Preset;
-use crate::projection::Replacement;
-use crate::sampler::{self, Parts, Sampler, SamplerKind, Trajectory};
+use crate::projection::{Projection, Replacement};
+use crate::sampler::{self, Sampler, SamplerKind, Trajectory};
 use crate::schedule::{Schedule, ScheduleKind};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
@@ -454,8 +454,19 @@ impl Lab for Lab2d {
         &mut self.runs
     }
 
-    fn with_parts<R>(&self, m: usize, f: impl FnOnce(Parts) -> R) -> R {
-        let (sampler, schedule) = (self.sampler.as_ref(), self.schedule.as_ref());
+    fn sampler(&self, _: usize) -> &dyn Sampler {
+        self.sampler.as_ref()
+    }
+
+    fn schedule(&self) -> &dyn Schedule {
+        self.schedule.as_ref()
+    }
+
+    fn with_guidance<R>(
+        &self,
+        m: usize,
+        f: impl FnOnce(&dyn Denoiser, Option<&dyn Projection>) -> R,
+    ) -> R {
         let c = &self.config;
         let learned;
         let base: &dyn ConditionalDenoiser = match &self.network {
@@ -527,12 +538,7 @@ impl Lab for Lab2d {
                     (&guided_force, None)
                 }
             };
-        f(Parts {
-            model,
-            sampler,
-            schedule,
-            projection,
-        })
+        f(model, projection)
     }
 }
 

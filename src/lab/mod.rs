@@ -15,7 +15,10 @@ pub use lab2d::{
     TrainedEnergy,
 };
 
-use crate::sampler::{Parts, Trajectory, uniform_times};
+use crate::denoiser::Denoiser;
+use crate::projection::Projection;
+use crate::sampler::{Parts, Sampler, Trajectory, uniform_times};
+use crate::schedule::Schedule;
 use burn::tensor::{Device, Tensor};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -50,16 +53,18 @@ pub trait Settings: Serialize + DeserializeOwned + Default {
 }
 
 /// Every run's x and x0_hat as rows [x_0; x0_hat_0; x_1; x0_hat_1; ...] (one tensor, so the page
-/// reads back once a frame), and how far each run has got: `moves[r]` moves, at time `times[r]`.
+/// reads back once a frame), and how far each run has got: `moves[r]` moves, at time `times[r]`,
+/// where its schedule's noise level is `sigmas[r]`.
 pub struct Frame {
     pub moves: Vec<usize>,
     pub times: Vec<f64>,
+    pub sigmas: Vec<f64>,
     pub values: Tensor<2>,
 }
 
 /// What every lab is: runs from the same noise, each moved with parts of its own. A lab says what
-/// its runs are (`runs`, `runs_mut`, `with_parts`); starting, stepping and framing them is the
-/// same for all.
+/// its runs are (`runs`, `runs_mut`, and each run's sampler, schedule and guidance); starting,
+/// stepping and framing them is the same for all.
 pub trait Lab {
     type Settings: Settings;
 
@@ -69,8 +74,29 @@ pub trait Lab {
 
     fn runs_mut(&mut self) -> &mut Vec<Trajectory>;
 
-    /// Hands the parts of run `r` to `f`; guided denoisers live on that stack frame.
-    fn with_parts<R>(&self, r: usize, f: impl FnOnce(Parts) -> R) -> R;
+    fn sampler(&self, r: usize) -> &dyn Sampler;
+
+    fn schedule(&self) -> &dyn Schedule;
+
+    /// Hands run `r`'s denoiser, guided or not, and its projection, if any, to `f`; guided
+    /// denoisers live on that stack frame.
+    fn with_guidance<R>(
+        &self,
+        r: usize,
+        f: impl FnOnce(&dyn Denoiser, Option<&dyn Projection>) -> R,
+    ) -> R;
+
+    /// Hands the parts of run `r` to `f`.
+    fn with_parts<R>(&self, r: usize, f: impl FnOnce(Parts) -> R) -> R {
+        self.with_guidance(r, |model, projection| {
+            f(Parts {
+                model,
+                sampler: self.sampler(r),
+                schedule: self.schedule(),
+                projection,
+            })
+        })
+    }
 
     /// Starts `count` runs of `batch` samples from `seed`, run r over `times(r)`.
     fn start_runs(
@@ -120,9 +146,11 @@ pub trait Lab {
             .iter()
             .flat_map(|r| [r.x().clone(), r.x0_hat().clone()])
             .collect();
+        let times: Vec<f64> = runs.iter().map(Trajectory::t).collect();
         Frame {
             moves: runs.iter().map(Trajectory::index).collect(),
-            times: runs.iter().map(Trajectory::t).collect(),
+            sigmas: times.iter().map(|&t| self.schedule().sigma(t)).collect(),
+            times,
             values: Tensor::cat(blocks, 0),
         }
     }

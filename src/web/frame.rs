@@ -13,11 +13,13 @@ impl From<lab::Frame> for Frame {
 }
 
 impl Frame {
-    /// Values that belong to no run's progress but to one time: a field, the forward process.
-    pub(super) fn at(index: usize, t: f64, values: Tensor<2>) -> Self {
+    /// Values that belong to no run's progress but to one time and noise level: a field, the
+    /// forward process.
+    pub(super) fn at(index: usize, (t, sigma): (f64, f64), values: Tensor<2>) -> Self {
         Frame(lab::Frame {
             moves: vec![index],
             times: vec![t],
+            sigmas: vec![sigma],
             values,
         })
     }
@@ -38,6 +40,12 @@ impl Frame {
         self.0.times[0]
     }
 
+    /// sigma(t) of the first run's schedule.
+    #[wasm_bindgen(getter)]
+    pub fn sigma(&self) -> f64 {
+        self.0.sigmas[0]
+    }
+
     /// Moves each run has made.
     #[wasm_bindgen(getter)]
     pub fn moves(&self) -> Vec<usize> {
@@ -48,6 +56,12 @@ impl Frame {
     #[wasm_bindgen(getter)]
     pub fn times(&self) -> Vec<f64> {
         self.0.times.clone()
+    }
+
+    /// sigma(t) of each run's schedule.
+    #[wasm_bindgen(getter)]
+    pub fn sigmas(&self) -> Vec<f64> {
+        self.0.sigmas.clone()
     }
 
     /// The values, flattened rows: [run][x | x0_hat][batch][dimension] for a lab's state.

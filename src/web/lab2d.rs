@@ -50,7 +50,8 @@ impl Lab2d {
     /// frame for [method][n][2] flattened.
     pub fn eps_field(&self, t: f64, xy: &[f32]) -> Result<Frame, JsError> {
         let points = self.inner.eps_field(t, xy).map_err(js_error)?;
-        Ok(Frame::at(self.inner.runs()[0].index(), t, points))
+        let level = (t, self.inner.schedule().sigma(t));
+        Ok(Frame::at(self.inner.runs()[0].index(), level, points))
     }
 
     /// `n` exact samples of the conditioning's target, flattened pairs.
@@ -61,7 +62,7 @@ impl Lab2d {
     /// The forward process at time `t`: read the frame for [x_t | x_0][batch][2] flattened.
     pub fn forward(&self, t: f64) -> Result<Frame, JsError> {
         let points = self.inner.forward(t).map_err(js_error)?;
-        Ok(Frame::at(0, t, points))
+        Ok(Frame::at(0, (t, self.inner.schedule().sigma(t)), points))
     }
 
     /// The exact target's density of x1 at each of `xs`.

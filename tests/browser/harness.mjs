@@ -68,7 +68,12 @@ export async function serve({ mounts = {}, gzip = false, prefix, dir } = {}) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, site: `${url}${prefix ?? '/dist/'}`, outside, close: () => new Promise((ok) => server.close(ok)) };
+  // Closing also drops kept-alive connections, so a browser cannot reach a stopped server.
+  const close = () => new Promise((ok) => {
+    server.close(ok);
+    server.closeAllConnections();
+  });
+  return { url, site: `${url}${prefix ?? '/dist/'}`, outside, close };
 }
 
 const QUIET = [
@@ -94,9 +99,10 @@ export async function launch({ webgpu = true } = {}) {
   });
 }
 
-// A page that records console errors and uncaught exceptions.
-export async function open(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+// A page that records console errors and uncaught exceptions; `colorScheme` 'dark' emulates a
+// system set to dark.
+export async function open(browser, url, { colorScheme = 'light' } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme });
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   page.on('pageerror', (err) => errors.push(String(err)));
@@ -117,11 +123,17 @@ export function machine() {
 }
 
 export async function waitForState(page, state, timeout = 180_000) {
-  await page.waitForFunction(
-    (s) => document.body.dataset.state === s || document.body.dataset.state === 'error',
-    state,
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      (s) => document.body.dataset.state === s || document.body.dataset.state === 'error',
+      state,
+      { timeout },
+    );
+  } catch (e) {
+    // Where the page was instead, for the report.
+    const where = await page.evaluate(() => `state '${document.body.dataset.state}', status '${document.getElementById('status')?.textContent}'`).catch(() => 'unknown');
+    throw new Error(`waiting for state '${state}': ${e.message.split('\n')[0]}; the page is at ${where}`);
+  }
   const got = await page.evaluate(() => document.body.dataset.state);
   if (got !== state) {
     const notice = await page.textContent('#notice');

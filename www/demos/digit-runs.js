@@ -5,6 +5,7 @@ import { DigitLab } from '../wasm.js';
 import { digitModels } from '../models.js';
 import { PIXELS, countVerdicts, drawDigits, drawHistogram } from '../digits-draw.js';
 import { PARAMETER_LABELS, sampler } from '../controls.js';
+import { toPng } from '../export.js';
 
 const COLUMNS = { 1: 1, 2: 2, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8 };
 
@@ -52,11 +53,23 @@ function histogramFigure(container, caption) {
   canvas.width = 320;
   canvas.height = 160;
   canvas.id = 'histogram';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', 'bars of how many predictions the classifier reads as each digit; the counts are in the table that follows');
+  canvas.dataset.described = 'table';
   const cap = document.createElement('figcaption');
   cap.textContent = caption;
-  fig.append(canvas, cap);
+  // The bars' values, for screen readers.
+  const table = document.createElement('table');
+  table.className = 'visually-hidden';
+  table.id = 'histogram-values';
+  fig.append(canvas, cap, table);
   container.append(fig);
-  return { canvas, caption: cap };
+  return { canvas, caption: cap, table };
+}
+
+function tabulate(table, counts) {
+  const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+  table.innerHTML = `<caption>what the classifier reads</caption>${row(['digit', ...counts.map((_, d) => d)], 'th')}${row(['predictions', ...counts], 'td')}`;
 }
 
 // Starts `runs` (DigitLab run settings) with `captions`; `needs` names the networks to load
@@ -96,7 +109,9 @@ export async function startDigitRuns(view, { seed, batch, runs, captions, needs 
     try {
       const start = batch * PIXELS;
       const probabilities = await models.classify(data.slice(start, start + batch * PIXELS));
-      drawHistogram(histogram.canvas, countVerdicts(probabilities), histogram.target);
+      const counts = countVerdicts(probabilities);
+      drawHistogram(histogram.canvas, counts, histogram.target);
+      tabulate(histogram.table, counts);
       histogram.caption.textContent = `what the classifier reads in the ${batch} predictions x̂0 (step ${frames})`;
     } finally {
       judging = false;
@@ -115,11 +130,32 @@ export async function startDigitRuns(view, { seed, batch, runs, captions, needs 
     const moves = Array.from(frame.moves);
     const done = moves.every((m, r) => m >= totals[r]);
     const text = moves.length === 1
-      ? `step ${moves[0]} / ${totals[0]}, t = ${frame.times[0].toFixed(3)}`
+      ? `step ${moves[0]} / ${totals[0]}, t = ${frame.times[0].toFixed(3)}, σ = ${frame.sigma.toFixed(3)}`
       : `steps ${moves.map((m, r) => `${m}/${totals[r]}`).join(', ')}`;
     return { moves, done, text };
   };
-  await view.runner.start(lab, draw, describe);
+  // The samples x of every run at 28 x 28 pixels each, a row per run, no gaps: pixel value
+  // round((x + 1) * 127.5), clamped, as drawn.
+  const samples = async (data, info) => {
+    const grid = document.createElement('canvas');
+    grid.width = batch * 28;
+    grid.height = runs.length * 28;
+    const ctx = grid.getContext('2d');
+    const image = ctx.createImageData(grid.width, grid.height);
+    runs.forEach((_, r) => {
+      for (let k = 0; k < batch; k += 1) {
+        const offset = (2 * r * batch + k) * PIXELS;
+        for (let p = 0; p < PIXELS; p += 1) {
+          const v = Math.max(0, Math.min(255, Math.round((data[offset + p] + 1) * 127.5)));
+          const at = 4 * ((r * 28 + Math.floor(p / 28)) * grid.width + k * 28 + (p % 28));
+          image.data.set([v, v, v, 255], at);
+        }
+      }
+    });
+    ctx.putImageData(image, 0, 0);
+    return { name: `samples-step${Math.max(...info.moves)}.png`, blob: await toPng(grid) };
+  };
+  await view.runner.start(lab, draw, describe, samples);
 }
 
 // "DDIM η = 0.5, 20 steps": the sampler's short name, the setting it reads, its steps.

@@ -6,6 +6,7 @@ import { FunctionLab, ScoreNetwork } from '../wasm.js';
 import { samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { weights } from '../models.js';
+import { csv } from '../export.js';
 
 const CAPTIONS = {
   exact: 'exact posterior score',
@@ -241,6 +242,7 @@ export default {
     placesCanvas.height = 320;
     placesCanvas.id = 'functions-places';
     placesCanvas.setAttribute('role', 'img');
+    placesCanvas.dataset.described = 'label';
     const placesCap = document.createElement('figcaption');
     placesCap.textContent = 'exact posterior over the motif\'s place (where its first value lies)';
     placesFig.append(placesCanvas, placesCap);
@@ -302,8 +304,16 @@ export default {
             curves: data.subarray(offset, offset + batch * n),
           });
         });
-        const describe = (frame) => ({ text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}` });
-        await view.runner.start(lab, draw, describe);
+        const describe = (frame) => ({ step: frame.index, text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}, σ = ${frame.sigma.toFixed(3)}` });
+        // [method][x | x0_hat][batch][grid]: a row per method, function and grid point.
+        const samples = (data, info) => ({
+          name: `step${info.step}.csv`,
+          blob: csv(['method', 'function', 'x', 'y', 'y0_hat'], methods.flatMap((m, k) => Array.from({ length: batch * n }, (_, j) => {
+            const [f, g] = [Math.floor(j / n), j % n];
+            return [m, f, grid[g], data[2 * k * batch * n + j], data[(2 * k + 1) * batch * n + j]];
+          }))),
+        });
+        await view.runner.start(lab, draw, describe, samples);
       },
     };
   },

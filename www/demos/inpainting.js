@@ -106,6 +106,9 @@ export default {
     editor.id = 'editor';
     editor.width = SIDE;
     editor.height = SIDE;
+    editor.setAttribute('role', 'img');
+    editor.setAttribute('aria-label', 'the digit to inpaint, its hidden pixels tinted: drag to hide or reveal pixels');
+    editor.dataset.described = 'label';
     const box = document.createElement('figure');
     box.className = 'editor';
     box.dataset.part = 'editor';

@@ -11,6 +11,7 @@ import { samplerRows, scheduleChoices, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
 import { weights } from '../models.js';
+import { csv } from '../export.js';
 
 const CAPTIONS = {
   unconditional: 'unconditional',
@@ -176,8 +177,16 @@ export default {
               drawArrows(p.canvas, fieldPoints, field.subarray(0, fieldPoints.length));
             }
           };
-          const describe = (frame) => ({ t: frame.t, text: `t = ${frame.t.toFixed(3)} (${frame.forwardIndex} / ${steps})` });
-          await view.runner.start(forwardRun(lab, steps), draw, describe);
+          const describe = (frame) => ({ t: frame.t, text: `t = ${frame.t.toFixed(3)}, σ = ${frame.sigma.toFixed(3)} (${frame.forwardIndex} / ${steps})` });
+          // [x_t | x_0][batch][2]: each sample beside the data point it was noised from.
+          const samples = (points, info) => ({
+            name: `forward-t${info.t.toFixed(3)}.csv`,
+            blob: csv(['sample', 'x_t1', 'x_t2', 'x0_1', 'x0_2'], Array.from({ length: batch }, (_, i) => {
+              const x0 = (batch + i) * 2;
+              return [i, points[2 * i], points[2 * i + 1], points[x0], points[x0 + 1]];
+            })),
+          });
+          await view.runner.start(forwardRun(lab, steps), draw, describe, samples);
           return;
         }
 
@@ -215,8 +224,16 @@ export default {
             methods.forEach((_, m) => drawArrows(panels[m].canvas, fieldPoints, field.subarray(m * fieldPoints.length, (m + 1) * fieldPoints.length)));
           }
         };
-        const describe = (frame) => ({ t: frame.t, text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}` });
-        await view.runner.start(lab, draw, describe);
+        const describe = (frame) => ({ t: frame.t, step: frame.index, text: `step ${frame.index} / ${total}, t = ${frame.t.toFixed(3)}, σ = ${frame.sigma.toFixed(3)}` });
+        // [method][x | x0_hat][batch][2]: a row per method and sample.
+        const samples = (points, info) => ({
+          name: `step${info.step}.csv`,
+          blob: csv(['method', 'sample', 'x1', 'x2', 'x0_hat1', 'x0_hat2'], methods.flatMap((method, m) => Array.from({ length: batch }, (_, i) => {
+            const [x, x0] = [(2 * m * batch + i) * 2, ((2 * m + 1) * batch + i) * 2];
+            return [method, i, points[x], points[x + 1], points[x0], points[x0 + 1]];
+          }))),
+        });
+        await view.runner.start(lab, draw, describe, samples);
       },
     };
   },

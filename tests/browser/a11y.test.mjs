@@ -1,0 +1,63 @@
+// Everyone can use it: axe-core (the npm package, run in the page) finds no serious or critical
+// violation on any demo once it has run, with the system's colour scheme light and dark; the dark
+// scheme is really applied; and every control can be reached with the keyboard and has a label.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, open, waitForState, sharedBrowser } from './harness.mjs';
+
+const env = sharedBrowser();
+const AXE = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const DEMOS = ['sampling', 'inpainting', 'cfg', 'classifier', 'lab2d', 'functions'];
+
+// The violations axe calls serious or critical, as "rule: element, element".
+async function violations(page) {
+  // Evaluated by the browser's devtools protocol, which the pages' CSP does not govern.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe: no serious or critical violation on any demo, ${colorScheme}`, async () => {
+    const found = {};
+    for (const demo of DEMOS) {
+      const { page, errors } = await open(env.browser, `${env.server.site}?demo=${demo}&backend=cpu&steps=2&batch=4`, { colorScheme });
+      await waitForState(page, 'done');
+      const v = await violations(page);
+      if (v.length) found[demo] = v;
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, colorScheme === 'dark' ? 'rgb(26, 27, 30)' : 'rgb(255, 255, 255)', `${demo}: the page's background`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+    assert.deepEqual(found, {});
+  });
+}
+
+test('every control is reached by Tab and has a visible label', async () => {
+  const { page, errors } = await open(env.browser, `${env.server.site}?demo=lab2d&backend=cpu&steps=2`);
+  await waitForState(page, 'done');
+  const controls = await page.$$eval('input, select, button, [tabindex]', (els) => els
+    .filter((e) => e.offsetParent && !e.disabled && e.tabIndex >= 0)
+    .map((e) => e.id || e.name || e.textContent.trim()));
+  const reached = new Set();
+  await page.focus('body');
+  for (let i = 0; i < controls.length + 20; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => {
+      const e = document.activeElement;
+      return e.id || e.name || e.textContent.trim();
+    }));
+  }
+  assert.deepEqual(controls.filter((c) => !reached.has(c)), [], 'controls Tab never reaches');
+  const unlabelled = await page.$$eval('input, select', (els) => els
+    .filter((e) => e.offsetParent && !(e.labels?.length && [...e.labels].some((l) => l.textContent.trim())) && !e.getAttribute('aria-label'))
+    .map((e) => e.id || e.name));
+  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,41 @@
+// The offline classroom: after a first visit the service worker (www/sw.js) has stored the site
+// and the module build the page loaded; with the server stopped, a reload still runs the sampling
+// demo to the end, under the pages' Content-Security-Policy. A new build is a new version, and
+// the new worker drops the old cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, launch, open, serve, waitForState } from './harness.mjs';
+
+test('with the server stopped after a first visit, a reload runs the sampling demo to the end', async () => {
+  const server = await serve();
+  const browser = await launch({ webgpu: true });
+  try {
+    const url = `${server.site}?demo=sampling&backend=cpu&steps=3&batch=4&seed=4`;
+    const { page, errors } = await open(browser, url);
+    await waitForState(page, 'done');
+    await page.waitForFunction(() => document.body.dataset.offline === 'ready', null, { timeout: 60_000 });
+    const version = /const VERSION = '([0-9a-f]{16})'/.exec(await readFile(join(ROOT, 'dist/sw.js'), 'utf8'))?.[1];
+    assert.ok(version, 'the build wrote a version into sw.js');
+    assert.deepEqual(await page.evaluate(() => caches.keys()), [`playground-${version}`]);
+    const first = await page.$$eval('.run canvas', (cs) => cs.map((c) => c.toDataURL()));
+    await server.close();
+    assert.ok(await fetch(server.site).then(() => false, () => true), 'the server is down');
+
+    await page.reload();
+    await waitForState(page, 'done');
+    assert.match(await page.textContent('#status'), /^done: step 3 \/ 3/);
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
+    // The same URL draws the same digits, now from the cache.
+    assert.deepEqual(await page.$$eval('.run canvas', (cs) => cs.map((c) => c.toDataURL())), first);
+    // Another demo and its weights: precached at the first visit though never opened.
+    await page.goto(`${server.site}?demo=lab2d&backend=cpu&steps=4&batch=100&model=learned&preset=blobs`);
+    await waitForState(page, 'done');
+    assert.deepEqual(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), []);
+    await page.close();
+  } finally {
+    await browser.close();
+    await server.close().catch(() => {});
+  }
+});
