@@ -202,13 +202,13 @@ fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
     let unconditional = relative_eps_error(&unet, &sevens, None);
     let untrained = relative_eps_error(&UNetConfig::new().init(&device), &sevens, Some(7));
     println!(
-        "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.4} \
-         (label 7), {unconditional:.4} (null label)"
+        "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.5} \
+         (label 7), {unconditional:.5} (null label)"
     );
-    // The shipped U-Net (1,216,000 training images, the last 272,000 cooling the learning rate
-    // down) reaches 0.0260 and 0.0267, the one it replaced (704,000) 0.0266 and 0.0274: that one,
-    // or a worse file, fails.
-    assert!(conditional < 0.0263 && unconditional < 0.0270 && untrained > 0.5);
+    // The shipped U-Net (1,504,000 training images, the last 224,000 cooling the learning rate
+    // down) reaches 0.02579 and 0.02653, the one it replaced (1,216,000) 0.02601 and 0.02672: that
+    // one, or a worse file, fails. The noise is seeded, so the figures repeat.
+    assert!(conditional < 0.0259 && unconditional < 0.0266 && untrained > 0.5);
     // The label carries information: knowing it predicts the noise at least as well.
     assert!(conditional <= unconditional * 1.02);
 }
