@@ -2,7 +2,10 @@
 // as a bar chart.
 
 export const PIXELS = 784;
-const SIDE = 28;
+export const SIDE = 28;
+
+// The grey level of an image value in [-1, 1] (clamped): what is drawn and what is downloaded.
+export const grey = (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
 
 // Images `first` to `first + count` of `data` (rows of 784) in a grid on `canvas`, which is
 // resized to fit them at one canvas pixel per image pixel; CSS scales it up.
@@ -19,7 +22,7 @@ export function drawDigits(canvas, data, first, count, columns) {
   for (let k = 0; k < count; k += 1) {
     const offset = (first + k) * PIXELS;
     for (let p = 0; p < PIXELS; p += 1) {
-      const v = Math.max(0, Math.min(255, Math.round((data[offset + p] + 1) * 127.5)));
+      const v = grey(data[offset + p]);
       image.data.set([v, v, v, 255], 4 * p);
     }
     ctx.putImageData(image, (k % cols) * (SIDE + gap), Math.floor(k / cols) * (SIDE + gap));

@@ -3,7 +3,7 @@
 // the predictions as a live histogram.
 import { DigitLab } from '../wasm.js';
 import { digitModels } from '../models.js';
-import { PIXELS, countVerdicts, drawDigits, drawHistogram } from '../digits-draw.js';
+import { PIXELS, SIDE, countVerdicts, drawDigits, drawHistogram, grey } from '../digits-draw.js';
 import { PARAMETER_LABELS, sampler } from '../controls.js';
 import { toPng } from '../export.js';
 
@@ -134,20 +134,20 @@ export async function startDigitRuns(view, { seed, batch, runs, captions, needs 
       : `steps ${moves.map((m, r) => `${m}/${totals[r]}`).join(', ')}`;
     return { moves, done, text };
   };
-  // The samples x of every run at 28 x 28 pixels each, a row per run, no gaps: pixel value
-  // round((x + 1) * 127.5), clamped, as drawn.
+  // The samples x of every run at 28 x 28 pixels each, a row per run, no gaps, in the grey
+  // levels drawn.
   const samples = async (data, info) => {
     const grid = document.createElement('canvas');
-    grid.width = batch * 28;
-    grid.height = runs.length * 28;
+    grid.width = batch * SIDE;
+    grid.height = runs.length * SIDE;
     const ctx = grid.getContext('2d');
     const image = ctx.createImageData(grid.width, grid.height);
     runs.forEach((_, r) => {
       for (let k = 0; k < batch; k += 1) {
         const offset = (2 * r * batch + k) * PIXELS;
         for (let p = 0; p < PIXELS; p += 1) {
-          const v = Math.max(0, Math.min(255, Math.round((data[offset + p] + 1) * 127.5)));
-          const at = 4 * ((r * 28 + Math.floor(p / 28)) * grid.width + k * 28 + (p % 28));
+          const v = grey(data[offset + p]);
+          const at = 4 * ((r * SIDE + Math.floor(p / SIDE)) * grid.width + k * SIDE + (p % SIDE));
           image.data.set([v, v, v, 255], at);
         }
       }

@@ -3,10 +3,8 @@
 // reconstruction guidance. The mask and any drawing live in the URL like every other control.
 import { batchRow, samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
-import { PIXELS } from '../digits-draw.js';
+import { PIXELS, SIDE, grey } from '../digits-draw.js';
 import { samplerCaption, startDigitRuns } from './digit-runs.js';
-
-const SIDE = 28;
 
 function toBase64Url(bytes) {
   let s = '';
@@ -125,7 +123,7 @@ export default {
       const ctx = editor.getContext('2d');
       const data = ctx.createImageData(SIDE, SIDE);
       for (let p = 0; p < PIXELS; p += 1) {
-        const v = Math.round((image[p] + 1) * 127.5);
+        const v = grey(image[p]);
         data.data.set(known[p] ? [v, v, v, 255] : [Math.min(255, v * 0.6 + 110), v * 0.5, v * 0.5, 255], 4 * p);
       }
       ctx.putImageData(data, 0, 0);
