@@ -25,7 +25,6 @@ pub mod sampler;
 pub mod schedule;
 pub mod tensor;
 pub mod toy_data;
-#[cfg(not(target_family = "wasm"))]
 pub mod training;
 #[cfg(target_family = "wasm")]
 pub mod web;

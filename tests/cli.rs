@@ -1,12 +1,13 @@
 //! The `diffusion` command line, run as a user would.
 
 use burn::module::Module;
+use burn::tensor::Device;
 use diffusion_playground::denoiser::ConditionalDenoiser;
 use diffusion_playground::network::ScoreMlpConfig;
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::tensor::to_vec;
-use diffusion_playground::training::Checkpoint;
+use diffusion_playground::training::{Checkpoint, LiveConfig, LiveTrainer};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -414,5 +415,67 @@ fn a_shipped_weight_file_exports_to_safetensors() {
     ]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("export it with --checkpoint"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A run on a data set with a closed form logs its averaged network's error against the exact
+/// score, and the page's trainer (`LiveTrainer`, the same code in the browser) reaches the same
+/// error with the same settings.
+#[test]
+fn a_blobs_run_logs_its_error_against_the_exact_score_as_the_page_trainer_reaches_it() {
+    let dir = scratch("exact");
+    let checkpoint = dir.join("blobs.ckpt");
+    let path = checkpoint.to_str().unwrap();
+    let out = diffusion(&[
+        "train",
+        "--model",
+        "mlp2d",
+        "--data",
+        "blobs",
+        "--steps",
+        "100",
+        "--every",
+        "50",
+        "--batch",
+        "64",
+        "--lr",
+        "1e-3",
+        "--ema",
+        "0.995",
+        "--checkpoint",
+        path,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(format!("{path}.log.json")).unwrap()).unwrap();
+    let errors: Vec<f64> = log
+        .iter()
+        .map(|e| e["held_out"]["exact_eps_error"].as_f64().unwrap())
+        .collect();
+    assert!(errors[1] < errors[0] && errors[0] < 1.0, "{errors:?}");
+
+    let config = LiveConfig {
+        batch: 64,
+        ..LiveConfig::default()
+    };
+    let mut page = LiveTrainer::new(config, &Device::flex()).unwrap();
+    page.train(100).unwrap();
+    let reached = f64::from(page.exact_error().unwrap().into_scalar::<f32>());
+    assert!(
+        (reached - errors[1]).abs() < 1e-4 * errors[1],
+        "{reached} in the page's trainer, {} natively",
+        errors[1]
+    );
+    // Without a closed form there is nothing to measure against.
+    let moons = dir.join("moons.ckpt");
+    assert!(train(&moons, "20", false).status.success());
+    let log: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(format!("{}.log.json", moons.display())).unwrap())
+            .unwrap();
+    assert!(log[0]["held_out"].is_null());
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -6,9 +6,10 @@
 use diffusion_playground::choice::{Choice, names};
 use diffusion_playground::lab::{
     Conditioning, DigitLabConfig, FunctionLabConfig, Inpainting, Lab2dConfig, Model, RunConfig,
-    TRAINED_ENERGY,
+    TRAINED_ENERGY, Trained2dConfig, Trained2dRun,
 };
 use diffusion_playground::presets::Preset;
+use diffusion_playground::training::{LiveConfig, TrainingData};
 use diffusion_playground::{sampler, schedule};
 use serde::Serialize;
 use serde_json::Value;
@@ -57,6 +58,7 @@ fn closed_set(field: &str) -> Option<Vec<String>> {
         "conditioning" => choices::<Conditioning>(),
         "model" => choices::<Model>(),
         "inpainting" => choices::<Inpainting>(),
+        "data" => choices::<TrainingData>(),
         // The settings samplers read besides their step count, each once.
         "parameter" => {
             let mut names: Vec<String> = Vec::new();
@@ -94,8 +96,9 @@ fn check(name: &str, value: impl Serialize) {
             }
             // A catalogue's names (samplers, schedules, data sets of the energy networks).
             (Value::String(_), None) => ty == "string",
-            (Value::Number(_), _) => ty == "number",
-            (Value::Bool(_), _) => ty == "boolean",
+            // A field that may also be null is seen here with a value.
+            (Value::Number(_), _) => ty.trim_end_matches(" | null") == "number",
+            (Value::Bool(_), _) => ty.trim_end_matches(" | null") == "boolean",
             (Value::Null, _) => ty.ends_with("| null"),
             (Value::Array(_), _) => ty.ends_with("[]") || ty.starts_with('['),
             (Value::Object(_), _) => false,
@@ -113,6 +116,11 @@ fn the_settings_objects_are_declared_as_the_labs_read_them() {
     check("Lab2dSettings", Lab2dConfig::default());
     check("FunctionLabSettings", FunctionLabConfig::default());
     check("DigitLabSettings", DigitLabConfig::default());
+    check("TrainerSettings", LiveConfig::default());
+    check("TrainedSamplesSettings", Trained2dConfig::default());
+    for label in [None, Some(1)] {
+        check("TrainedRun", Trained2dRun { label, exact: true });
+    }
     // `label` is null by default: the declared type must also allow a number.
     check("DigitRunSettings", RunConfig::default());
     let label = &interface("DigitRunSettings")[4];

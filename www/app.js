@@ -14,8 +14,9 @@ import cfg from './demos/cfg.js';
 import classifier from './demos/classifier.js';
 import lab2d from './demos/lab2d.js';
 import functions from './demos/functions.js';
+import train from './demos/train.js';
 
-const DEMOS = [sampling, inpainting, cfg, classifier, lab2d, functions];
+const DEMOS = [sampling, inpainting, cfg, classifier, lab2d, functions, train];
 // What ?hide= can take away in an embed.
 const PARTS = ['controls', 'buttons', 'intro', 'formula', 'histogram', 'editor', 'status', 'backend'];
 

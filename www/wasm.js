@@ -26,4 +26,4 @@ const bindings = await import(`${dir}/diffusion_playground.js`);
 export default function init() {
   return bindings.default({ module_or_path: wasmFile });
 }
-export const { Backend, DigitLab, DigitModels, EnergyNetworks, FunctionLab, Lab2d, ScoreNetwork, samplers, schedules } = bindings;
+export const { Backend, DigitLab, DigitModels, EnergyNetworks, FunctionLab, Lab2d, ScoreNetwork, Trainer2d, samplers, schedules } = bindings;

@@ -1,17 +1,18 @@
 use super::train_log::{Entry, TrainingLog};
 use super::{DeviceChoice, Model, device};
 use crate::choice;
+use crate::denoiser::GaussianMixture;
 use crate::native::mnist::{Digits, SIDE, diffusion_scale};
 use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNetConfig};
-use crate::noise::{Noise, Stream};
+use crate::noise::Noise;
 use crate::presets::Preset;
 use crate::schedule::{Schedule, VpLinear};
 use crate::toy_data;
 use crate::training::{
     Augmentation, Cep, CepTrainer, Checkpoint, ClassifierTrainer, CrossEntropy, Decay, Dsm,
-    DsmSettings, DsmTrainer, EnergySettings, Force, ForceTrainer, LearningRateSchedule,
-    LossWeighting, Objective, OptimiserSettings, Trainer, accuracy, accuracy_at,
-    relative_eps_error,
+    DsmSettings, DsmTrainer, EXACT_ERROR_TIMES, EnergySettings, Force, ForceTrainer,
+    LearningRateSchedule, LossWeighting, Objective, OptimiserSettings, Trainer, accuracy,
+    accuracy_at, batch_noise, exact_eps_error, relative_eps_error,
 };
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -195,7 +196,17 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         None
     };
     let (digits, held_out) = match run.model {
-        Model::Mlp2d | Model::Mlp1d | Model::Energy | Model::Force => (None, None),
+        // A 2D data set with a closed form: the log follows the error against its exact score.
+        Model::Mlp2d => {
+            let exact = choice::parse::<Preset>(&run.data)
+                .ok()
+                .map(|p| HeldOut::Exact {
+                    mixture: p.mixture(),
+                    device: plain.clone(),
+                });
+            (None, exact)
+        }
+        Model::Mlp1d | Model::Energy | Model::Force => (None, None),
         _ => {
             let (train, test) = Digits::load(&args.mnist)?.split(10);
             (Some(train), Some(HeldOut::of(&test, run.model, &plain)))
@@ -320,11 +331,20 @@ trait Fit: Objective + Sized {
     }
 }
 
-/// Held-out digits for the training log, rows in [-1, 1], on the device without autodiff.
-struct HeldOut {
-    rows: Vec<Vec<f64>>,
-    labels: Vec<usize>,
-    device: Device,
+/// What the training log measures a run's averaged weights on, on the device without autodiff.
+enum HeldOut {
+    /// Held-out digits, rows in [-1, 1].
+    Digits {
+        rows: Vec<Vec<f64>>,
+        labels: Vec<usize>,
+        device: Device,
+    },
+    /// The closed form of a 2D data set, whose exact score a score network is measured against
+    /// (the page's trainer reports the same figure).
+    Exact {
+        mixture: GaussianMixture,
+        device: Device,
+    },
 }
 
 /// The times at which the log measures a denoiser's held-out eps error: nearly clean, where
@@ -340,7 +360,7 @@ impl HeldOut {
             .step_by(every)
             .map(|i| (diffusion_scale(&test.images[i]), test.labels[i]))
             .unzip();
-        Self {
+        Self::Digits {
             rows,
             labels,
             device: device.clone(),
@@ -358,15 +378,28 @@ impl<M: crate::network::EpsNetwork> Fit for Dsm<M> {
         data: &HeldOut,
         schedule: &dyn Schedule,
     ) -> serde_json::Value {
-        let errors = relative_eps_error(
-            trainer.ema(),
-            schedule,
-            &data.rows,
-            &data.labels,
-            &HELD_OUT_TIMES,
-            &data.device,
-        );
-        serde_json::json!({ "t": HELD_OUT_TIMES, "relative_eps_error": errors })
+        match data {
+            HeldOut::Digits {
+                rows,
+                labels,
+                device,
+            } => {
+                let errors = relative_eps_error(
+                    trainer.ema(),
+                    schedule,
+                    rows,
+                    labels,
+                    &HELD_OUT_TIMES,
+                    device,
+                );
+                serde_json::json!({ "t": HELD_OUT_TIMES, "relative_eps_error": errors })
+            }
+            HeldOut::Exact { mixture, device } => {
+                let error = exact_eps_error(trainer.ema(), mixture, schedule, device);
+                let error = f64::from(error.into_scalar::<f32>());
+                serde_json::json!({ "t": EXACT_ERROR_TIMES, "exact_eps_error": error })
+            }
+        }
     }
 }
 
@@ -380,8 +413,16 @@ impl Fit for CrossEntropy {
         data: &HeldOut,
         schedule: &dyn Schedule,
     ) -> serde_json::Value {
+        let HeldOut::Digits {
+            rows,
+            labels,
+            device,
+        } = data
+        else {
+            return serde_json::Value::Null;
+        };
         let model = trainer.ema();
-        let clean = accuracy(model, &data.rows, &data.labels, &data.device);
+        let clean = accuracy(model, rows, labels, device);
         if !model.is_noise_conditioned() {
             return serde_json::json!({ "accuracy": clean });
         }
@@ -390,7 +431,7 @@ impl Fit for CrossEntropy {
             .iter()
             .map(|&t| {
                 let level = Some(schedule.level(t));
-                accuracy_at(model, level, &data.rows, &data.labels, &data.device)
+                accuracy_at(model, level, rows, labels, device)
             })
             .collect();
         serde_json::json!({ "accuracy": clean, "t": HELD_OUT_TIMES, "accuracy_at_t": noisy })
@@ -436,13 +477,7 @@ impl Job<'_> {
         let (mut loss_sum, mut loss_steps) = (0.0, 0u64);
         while trainer.steps() < total {
             // Batches depend only on the seed and the step, so a resumed run sees the same data.
-            let mut noise = Noise::new(
-                self.args
-                    .seed
-                    .wrapping_mul(1_000_003)
-                    .wrapping_add(trainer.steps()),
-                Stream::Data,
-            );
+            let mut noise = batch_noise(self.args.seed, trainer.steps());
             let (x0, labels) = self.batch(&mut noise)?;
             let loss = O::fit(&mut trainer, &schedule, &x0, &labels);
             if !loss.is_finite() {

@@ -7,6 +7,7 @@
 mod digits;
 mod functions;
 mod lab2d;
+mod trained2d;
 
 pub use digits::{DigitLab, DigitLabConfig, Inpainting, KnownPixels, MAX_SCALE, RunConfig};
 pub use functions::{FUNCTION_METHODS, FunctionLab, FunctionLabConfig, FunctionMethod};
@@ -14,6 +15,7 @@ pub use lab2d::{
     Conditioning, EnergyNetworks, LEARNED, Lab2d, Lab2dConfig, Method, TRAINED_ENERGY,
     TrainedEnergy,
 };
+pub use trained2d::{Trained2d, Trained2dConfig, Trained2dRun};
 
 use crate::denoiser::Denoiser;
 use crate::projection::Projection;
@@ -171,7 +173,7 @@ pub trait Lab {
 
 /// Every `(json, needle)` is refused with a message that contains `needle`.
 #[cfg(all(test, not(target_family = "wasm")))]
-fn assert_refused<S: Settings + std::fmt::Debug>(cases: &[(&str, &str)]) {
+pub(crate) fn assert_refused<S: Settings + std::fmt::Debug>(cases: &[(&str, &str)]) {
     for (json, needle) in cases {
         let err = S::from_json(json).unwrap_err();
         assert!(err.contains(needle), "{json}: {err}");

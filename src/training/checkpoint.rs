@@ -1,10 +1,13 @@
 //! Training checkpoints: one file holding the model, the optimiser state, the noise position and
 //! the step, written atomically (temporary file, fsync, rename) and checked when read, so a run
 //! killed at any moment resumes from the last complete checkpoint or says clearly why it cannot.
+//! The page trains without files: only the native build reads and writes them.
 
+#[cfg(not(target_family = "wasm"))]
 use crate::native::files;
 use crate::noise::NoisePosition;
 use serde::{Deserialize, Serialize};
+#[cfg(not(target_family = "wasm"))]
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"DIFFCKP1";
@@ -134,10 +137,12 @@ impl Checkpoint {
     }
 
     /// Replaces `path` in one step: a reader sees the old checkpoint or the new one, never a mix.
+    #[cfg(not(target_family = "wasm"))]
     pub fn save_atomic(&self, path: &Path) -> Result<(), CheckpointError> {
         Ok(files::write_atomic(path, &self.to_bytes())?)
     }
 
+    #[cfg(not(target_family = "wasm"))]
     pub fn load(path: &Path) -> Result<Self, CheckpointError> {
         Self::from_bytes(&files::read(path)?)
     }

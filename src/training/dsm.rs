@@ -1,5 +1,6 @@
 use super::noise_in_groups;
 use super::trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
+use crate::denoiser::{ConditionalDenoiser, GaussianMixture};
 use crate::network::EpsNetwork;
 use crate::noise::{Noise, Stream};
 use crate::schedule::Schedule;
@@ -89,6 +90,17 @@ impl<M: EpsNetwork> Trainer<Dsm<M>> {
 
     /// One optimiser step on a batch of data rows with their labels; returns the loss.
     pub fn step(&mut self, schedule: &dyn Schedule, x0: &[Vec<f64>], labels: &[usize]) -> f64 {
+        f64::from(self.step_queued(schedule, x0, labels).into_scalar::<f32>())
+    }
+
+    /// The same, the loss left on the device unread: the page reads a slice of steps' losses
+    /// at once, asynchronously.
+    pub fn step_queued(
+        &mut self,
+        schedule: &dyn Schedule,
+        x0: &[Vec<f64>],
+        labels: &[usize],
+    ) -> Tensor<1> {
         let batch = x0.len();
         assert!(batch > 0 && labels.len() == batch, "one label per row");
         let null = self.state.model.num_classes();
@@ -113,7 +125,7 @@ impl<M: EpsNetwork> Trainer<Dsm<M>> {
                 (error * weights).mean()
             }
         };
-        self.state.descend(loss)
+        self.state.descend_queued(loss)
     }
 }
 
@@ -148,6 +160,44 @@ pub fn relative_eps_error<M: EpsNetwork>(
             f64::from((error / energy).into_scalar::<f32>())
         })
         .collect()
+}
+
+/// The times at which [`exact_eps_error`] compares a network with the closed form.
+pub const EXACT_ERROR_TIMES: [f64; 4] = [0.05, 0.2, 0.5, 0.8];
+
+/// How far `model`'s eps is from the exact eps of the mixture it learned: the squared
+/// difference over the squared exact eps, at points of the noised data (500 per time, fixed
+/// noise) at each of [`EXACT_ERROR_TIMES`], averaged over the times and over the labels (the
+/// null label and each class, each at points of its own class). 0 is the exact score, 1 an
+/// error as large as eps itself. Left on the device: the page reads it asynchronously.
+pub fn exact_eps_error(
+    model: &dyn ConditionalDenoiser,
+    exact: &GaussianMixture,
+    schedule: &dyn Schedule,
+    device: &Device,
+) -> Tensor<1> {
+    const POINTS: usize = 500;
+    let mut noise = Noise::new(43, Stream::Sampler);
+    let labels: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..exact.num_classes()).map(Some))
+        .collect();
+    let mut ratios = Vec::new();
+    for label in labels {
+        let target = label.map_or_else(|| exact.clone(), |l| exact.given(l));
+        let clean = from_rows(&target.sample(POINTS, &mut noise).0, device);
+        for &t in &EXACT_ERROR_TIMES {
+            let level = schedule.level(t);
+            let z = noise.normal(POINTS, 2, device);
+            let x = clean.clone().mul_scalar(level.alpha) + z.mul_scalar(level.sigma);
+            let truth = exact.eps_given(x.clone(), &level, label);
+            let error = (model.eps_given(x, &level, label) - truth.clone())
+                .square()
+                .sum();
+            ratios.push(error / truth.square().sum());
+        }
+    }
+    let count = ratios.len();
+    Tensor::cat(ratios, 0).sum().div_scalar(count as f64)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Native training: denoising score matching for the eps networks of `crate::network`,
-//! cross-entropy for the digit classifiers, and the intermediate energy and force of energy
-//! guidance; all checkpoint and resume exactly.
+//! Training: denoising score matching for the eps networks of `crate::network`, cross-entropy
+//! for the digit classifiers, and the intermediate energy and force of energy guidance; all
+//! checkpoint and resume exactly. The command line trains natively; the page trains a 2D score
+//! MLP live ([`LiveTrainer`]) with the same code.
 
 mod augment;
 mod cep;
@@ -10,16 +11,25 @@ mod dsm;
 mod ema;
 mod force;
 mod learning_rate;
+mod live;
+mod points;
 mod trainer;
 
 pub use augment::Augmentation;
 pub use cep::{Cep, CepTrainer, EnergySettings};
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 pub use classify::{ClassifierSettings, ClassifierTrainer, CrossEntropy, accuracy, accuracy_at};
-pub use dsm::{Dsm, DsmSettings, DsmTrainer, LossWeighting, relative_eps_error};
+pub use dsm::{
+    Dsm, DsmSettings, DsmTrainer, EXACT_ERROR_TIMES, LossWeighting, exact_eps_error,
+    relative_eps_error,
+};
 pub use ema::Ema;
 pub use force::{Force, ForceTrainer};
 pub use learning_rate::{Decay, LearningRateSchedule};
+pub use live::{LiveConfig, LiveTrainer, MAX_SLICE};
+pub use points::{
+    Batch, MAX_PAINTED, PAINTED_CLASSES, PAINTED_LIMIT, PointSet, TrainingData, batch_noise,
+};
 pub use trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
 
 use crate::noise::Noise;

@@ -161,13 +161,19 @@ impl<M: Module> Optimised<M> {
     /// Backpropagates a scalar `loss` of the current model, takes one Adam step, updates the
     /// average; returns the loss value.
     pub fn descend(&mut self, loss: Tensor<1>) -> f64 {
-        let value = f64::from(loss.clone().into_scalar::<f32>());
+        f64::from(self.descend_queued(loss).into_scalar::<f32>())
+    }
+
+    /// The same, returning the loss still on the device, unread: in the browser a read must
+    /// wait for the GPU asynchronously, and one read per slice of steps costs less than one per
+    /// step.
+    pub fn descend_queued(&mut self, loss: Tensor<1>) -> Tensor<1> {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let rate = self.learning_rate * self.lr_schedule.factor(self.steps);
         self.model = self.optimizer.step(rate, self.model.clone(), grads);
         self.ema.update(&self.model);
         self.steps += 1;
-        value
+        loss.detach().without_autodiff()
     }
 
     /// A checkpoint of this state; `settings` and `run` are the trainer's and the caller's.

@@ -54,6 +54,7 @@ mod functions;
 mod lab2d;
 mod objects;
 mod score_network;
+mod trainer;
 
 pub use backend::Backend;
 pub use catalogue::{samplers, schedules};
@@ -63,6 +64,7 @@ pub use frame::Frame;
 pub use functions::FunctionLab;
 pub use lab2d::Lab2d;
 pub use score_network::ScoreNetwork;
+pub use trainer::{TrainedSamples, Trainer2d};
 
 use crate::network::{load_weights, weight_bytes};
 use crate::sampler;

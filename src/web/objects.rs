@@ -25,6 +25,16 @@ extern "C" {
     pub type DigitLabSettingsIn;
     #[wasm_bindgen(typescript_type = "DigitLabSettings")]
     pub type DigitLabSettingsOut;
+    #[wasm_bindgen(typescript_type = "Partial<TrainerSettings>")]
+    pub type TrainerSettingsIn;
+    #[wasm_bindgen(typescript_type = "TrainerSettings")]
+    pub type TrainerSettingsOut;
+    #[wasm_bindgen(typescript_type = "Partial<TrainedSamplesSettings>")]
+    pub type TrainedSamplesSettingsIn;
+    #[wasm_bindgen(typescript_type = "TrainedSamplesSettings")]
+    pub type TrainedSamplesSettingsOut;
+    #[wasm_bindgen(typescript_type = "TrainedRun[]")]
+    pub type TrainedRuns;
     #[wasm_bindgen(typescript_type = "SamplerEntry[]")]
     pub type SamplerEntries;
     #[wasm_bindgen(typescript_type = "ScheduleEntry[]")]

@@ -97,6 +97,46 @@ export interface DigitLabSettings {
   runs: Partial<DigitRunSettings>[];
 }
 
+/** The train demo's trainer (`Trainer2d`): a 2D score MLP trained in the page by denoising
+ * score matching with label dropout, Adam and a moving average of the weights. */
+export interface TrainerSettings {
+  data: 'painted' | 'correlated' | 'blobs' | 'ring' | 'moons' | 'swiss-roll' | 'checkerboard';
+  /** Painted points (x1, x2, class) in [-4, 4]^2, classes 0 and 1, 1 to 1000 of them; only
+   * with data 'painted'. */
+  points: [number, number, number][];
+  /** Points per step, 1 to 4096. */
+  batch: number;
+  /** Adam's rate, in (0, 0.1]. */
+  learning_rate: number;
+  /** Decay of the weights' moving average, in [0, 1). */
+  ema: number;
+  /** Probability of the null label, in [0, 1]. */
+  p_uncond: number;
+  seed: number;
+}
+
+/** Samples of a `Trainer2d`'s network (`Trainer2d.samples`). */
+export interface TrainedSamplesSettings {
+  /** A name from `samplers()`. */
+  sampler: string;
+  /** 1 to 1000. */
+  steps: number;
+  /** Samples per run, 1 to 5000. */
+  batch: number;
+  seed: number;
+  eta: number;
+  snr: number;
+  /** Classifier-free guidance scale of the class runs, in [-100, 100]. */
+  w: number;
+}
+
+/** One run of `TrainedSamples`: its class (null: unconditional) and whether it follows the
+ * exact score or the network. */
+export interface TrainedRun {
+  label: number | null;
+  exact: boolean;
+}
+
 /** A sampler as `samplers()` lists it. */
 export interface SamplerEntry {
   /** The value of a `sampler` field. */

@@ -9,7 +9,9 @@ import { ROOT, open, waitForState, sharedBrowser } from './harness.mjs';
 
 const env = sharedBrowser();
 const AXE = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const DEMOS = ['sampling', 'inpainting', 'cfg', 'classifier', 'lab2d', 'functions'];
+const DEMOS = ['sampling', 'inpainting', 'cfg', 'classifier', 'lab2d', 'functions', 'train'];
+// The train demo trains for a few steps only.
+const QUERY = { train: '&until=20&samples=100' };
 
 // The violations axe calls serious or critical, as "rule: element, element".
 async function violations(page) {
@@ -25,7 +27,7 @@ for (const colorScheme of ['light', 'dark']) {
   test(`axe: no serious or critical violation on any demo, ${colorScheme}`, async () => {
     const found = {};
     for (const demo of DEMOS) {
-      const { page, errors } = await open(env.browser, `${env.server.site}?demo=${demo}&backend=cpu&steps=2&batch=4`, { colorScheme });
+      const { page, errors } = await open(env.browser, `${env.server.site}?demo=${demo}&backend=cpu&steps=2&batch=4${QUERY[demo] ?? ''}`, { colorScheme });
       await waitForState(page, 'done');
       const v = await violations(page);
       if (v.length) found[demo] = v;

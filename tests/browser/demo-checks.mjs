@@ -18,6 +18,7 @@ const DEMOS = {
   cfg: { query: 'steps=3&batch=4', control: ['select[name=label]', '3'], key: 'label' },
   classifier: { query: 'steps=3&batch=4', control: ['input[name=scale]', '8'], key: 'scale' },
   functions: { query: 'steps=5&batch=4', control: ['select[name=model]', 'exact'], key: 'model' },
+  train: { query: 'until=50&steps=3&samples=100', control: ['select[name=data]', 'ring'], key: 'data' },
 };
 
 // Non-default settings of every demo: the URL keeps them and the form shows them.
@@ -28,6 +29,7 @@ const STATES = {
   classifier: 'label=2&scale=2.5&steps=2&batch=4',
   lab2d: 'preset=ring&sampler=pc&snr=0.2&steps=3&batch=100',
   functions: 'points=0.5:1,-0.5:-1&motif=0.5:1:0.5&model=exact&steps=3&batch=4&obs_std=0.1',
+  train: 'data=moons&until=30&batch=64&lr=0.003&w=2&field_t=0.5&steps=3&samples=100&seed=2',
 };
 
 // `env` as sharedBrowser returns it; screenshots are named `${shots}<name>.png`.

@@ -1,5 +1,5 @@
 // The module as a blog post uses it: the examples of README.md ("Embed it") and
-// docs/playground.md ("The module in a blog post") run as written, in a page of their own that
+// docs/playground.md ("The module in a blog post", "Training in the page") run as written, in a page of their own that
 // imports ./pkg/ beside it, and the API's plain settings objects are read, returned and refused
 // as the labs' JSON settings are.
 import { test } from 'node:test';
@@ -55,6 +55,15 @@ test("the guide's example runs as written: the 2D lab, then two digit runs from 
   assert.ok(seen.show.every((f) => f.length === 2 * 2 * 4 * 784 && f.finite), JSON.stringify(seen.show[0]));
 });
 
+test("the guide's training example runs as written: losses, then samples of each class", async () => {
+  const seen = await runPost('training', await example('docs/playground.md', '### Training in the page'));
+  assert.equal(seen.draw.length, 10);
+  assert.ok(seen.draw.every((f) => f.length === 20 && f.finite), JSON.stringify(seen.draw[0]));
+  // Unconditional, class 0 and class 1 (no closed form for painted points), 100 points each.
+  assert.equal(seen.show.length, 20);
+  assert.ok(seen.show.every((f) => f.length === 3 * 2 * 100 * 2 && f.finite), JSON.stringify(seen.show[0]));
+});
+
 test('settings are plain objects: defaults, what a lab reports, and the errors of bad fields', async () => {
   await mkdir(BLOG, { recursive: true });
   await writeFile(join(BLOG, 'blank.html'), '<!doctype html>\n<link rel="icon" href="data:,">\n');
@@ -96,7 +105,14 @@ test('settings are plain objects: defaults, what a lab reports, and the errors o
         digitInpainting: refusal(() => new wasm.DigitLab(models, { runs: [{ inpainting: 'magic' }] })),
         digitBatch: refusal(() => new wasm.DigitLab(models, { batch: 1000 })),
         digitKnown: refusal(() => new wasm.DigitLab(models, {}, new Float32Array(784), new Uint8Array(3))),
+        trainerEmpty: refusal(() => new wasm.Trainer2d(backend, { data: 'painted' })),
+        trainerPoint: refusal(() => new wasm.Trainer2d(backend, { data: 'painted', points: [[0, 0, 3]] })),
+        trainerData: refusal(() => new wasm.Trainer2d(backend, { data: 'spiral' })),
+        trainerSlice: refusal(() => new wasm.Trainer2d(backend).train(0)),
+        trainerSamples: refusal(() => new wasm.Trainer2d(backend).samples(backend, { w: 1000 })),
       },
+      trainer: new wasm.Trainer2d(backend, { batch: 32 }).settings(),
+      trainerDefaults: wasm.Trainer2d.default_settings(),
     };
   });
   assert.deepEqual(result.lab, { ...result.labDefaults, preset: 'blobs', steps: 7, center: [1, -1] });
@@ -120,6 +136,12 @@ test('settings are plain objects: defaults, what a lab reports, and the errors o
   assert.match(r.digitInpainting, /^bad digit settings: unknown inpainting 'magic'/);
   assert.match(r.digitBatch, /^batch must be between 1 and 64$/);
   assert.match(r.digitKnown, /^the image has 784 pixels but the mask 3$/);
+  assert.match(r.trainerEmpty, /^paint some points first/);
+  assert.match(r.trainerPoint, /^painted point 0 has class 3: the classes are 0 and 1$/);
+  assert.match(r.trainerData, /^bad trainer settings: unknown training data 'spiral' \(one of painted, /);
+  assert.match(r.trainerSlice, /^a slice is 1 to 1000 steps$/);
+  assert.match(r.trainerSamples, /^w must be between -100 and 100$/);
+  assert.deepEqual(result.trainer, { ...result.trainerDefaults, batch: 32 });
   assert.deepEqual(errors, []);
   await page.close();
 });
