@@ -9,9 +9,9 @@
 // from start to end, in coarser steps.
 export const HISTORY_BYTES = 64 * 2 ** 20;
 
-// Drops every second frame but the first and the last until `frames` fit in HISTORY_BYTES.
-function thin(frames) {
-  let bytes = frames.reduce((sum, f) => sum + f.data.byteLength, 0);
+// Drops every second frame but the first and the last until `frames` (of `bytes` in all) fit in
+// HISTORY_BYTES; returns their bytes.
+function thin(frames, bytes) {
   while (bytes > HISTORY_BYTES && frames.length > 2) {
     const last = frames.length - 1;
     const kept = frames.filter((_, i) => i % 2 === 0 || i === last);
@@ -40,19 +40,33 @@ export function createRunner(view) {
   let samples = null;
   let lastInfo = null;
   let stepMs = [];
-  // Frames read so far ({ data, info }) and the one on screen, when the scrubber chose an
-  // earlier one (null: the latest).
+  // Frames read so far ({ data, info, seq }, seq counting every frame read), their bytes, and the
+  // one on screen when the scrubber chose an earlier one (null: the latest). The frame itself is
+  // held, not its place: thinning moves the places, and may drop the frame on screen, which
+  // then stays on screen until the slider moves.
   let frames = [];
+  let bytes = 0;
+  let readCount = 0;
   let viewing = null;
 
   const meanMs = () => (stepMs.length ? `${(stepMs.reduce((a, b) => a + b, 0) / stepMs.length).toFixed(1)} ms` : '–');
 
+  // Where the slider stands: at the latest frame, or at the frame on screen (thinned away: the
+  // last kept one before it).
+  function position() {
+    if (viewing === null) return frames.length - 1;
+    let i = 0;
+    while (i + 1 < frames.length && frames[i + 1].seq <= viewing.seq) i += 1;
+    return i;
+  }
+
   // Keeps a frame for the scrubber and tells the page (slider, <body data-history> in bytes).
   function keep(data, info) {
-    frames.push({ data, info });
-    const bytes = thin(frames);
+    frames.push({ data, info, seq: readCount });
+    readCount += 1;
+    bytes = thin(frames, bytes + data.byteLength);
     document.body.dataset.history = `${frames.length},${bytes}`;
-    view.scrubber?.(frames.length, viewing ?? frames.length - 1, viewing === null ? null : frames[viewing].info);
+    view.scrubber?.(frames.length, position(), viewing?.info ?? null);
   }
 
   async function show(frame, gen) {
@@ -128,6 +142,7 @@ export function createRunner(view) {
       samples = newSamples;
       stepMs = [];
       frames = [];
+      bytes = 0;
       viewing = null;
       if (!(await show(lab.frame(), gen))) return;
       markFirst('first frame drawn');
@@ -171,19 +186,19 @@ export function createRunner(view) {
     // where it had got to.
     async scrub(i) {
       if (!frames.length) return;
-      viewing = Math.max(0, Math.min(frames.length - 1, i));
+      viewing = frames[Math.max(0, Math.min(frames.length - 1, i))];
       if (running) {
         running = false;
         view.pauseLabel('Resume');
       }
-      const { data, info } = frames[viewing];
-      view.scrubber?.(frames.length, viewing, info);
+      const { data, info } = viewing;
+      view.scrubber?.(frames.length, position(), info);
       await draw(data, info);
       view.drawn?.(info);
     },
     // The file of the samples on screen ({ name, blob }), or null before the first frame.
     async samples() {
-      const shown = frames[viewing ?? frames.length - 1];
+      const shown = viewing ?? frames.at(-1);
       return shown && samples ? samples(shown.data, shown.info) : null;
     },
   };
