@@ -163,7 +163,8 @@ export default {
     the score field the network has learned at time t; the loss falls below it. Where the data has
     a closed form, the error of the network's ε against the exact one is measured as it trains, and
     the samples of the network (unconditional, and guided to each class with weight w) are drawn
-    beside those of the exact score from the same noise. Sample again at any time with Restart.`,
+    beside those of the exact score from the same noise. Samples are drawn when the training stops
+    or is paused, and at any moment with Restart, which samples the network as it is then.`,
   params,
   create(view) {
     // The trainer and its loop; `gen` drops a loop whose trainer was replaced.
@@ -278,6 +279,9 @@ export default {
     async function sample(gen) {
       const t = state.trainer;
       if (!t || gen !== state.gen) return;
+      // At once, not when the runner's first frame is drawn: a page that has just finished
+      // training is busy sampling, not done.
+      view.setState('running');
       const batch = Number(settings.samples);
       const lab = t.samples(view.backend, {
         sampler: settings.sampler, steps: settings.steps, eta: settings.eta, snr: settings.snr,
@@ -407,9 +411,9 @@ export default {
         await redraw(gen);
         if (!state.trainer || gen !== state.gen) return;
         // A setting of the training (or the step count asked for) changed: train on. Otherwise
-        // sample the network as it is, unless it is training: its samples come when it stops.
+        // sample the network as it is now, training or not.
         if (fresh || (s.until > state.trainer.steps && previous?.until !== s.until)) start();
-        else if (!state.training) await sample(gen);
+        else await sample(gen);
       },
     };
   },
