@@ -63,3 +63,45 @@ test('every control is reached by Tab and has a visible label', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the canvases that take pointer input work from the keyboard', async () => {
+  // The train demo: hold Space and move to paint; the points go to the link and training starts.
+  let { page, errors } = await open(env.browser, `${env.server.site}?demo=train&backend=cpu&data=painted&until=20&samples=100`);
+  await page.waitForFunction(() => document.body.dataset.training === 'empty');
+  await page.focus('#train-data');
+  assert.equal(await page.isVisible('.key-cursor'), true, 'the cursor shows on focus');
+  await page.keyboard.down('Space');
+  for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowRight');
+  await page.keyboard.up('Space');
+  await waitForState(page, 'done');
+  assert.ok((await page.evaluate(() => new URLSearchParams(location.search).get('points'))).length >= 4 * 3 * 6);
+  assert.match(await page.getAttribute('#train-data', 'aria-describedby'), /train-data-keys/);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The inpainting editor: a press hides pixels (the mask becomes custom).
+  ({ page, errors } = await open(env.browser, `${env.server.site}?demo=inpainting&backend=cpu&steps=2&batch=1&resamplings=1`));
+  await waitForState(page, 'done');
+  await page.focus('#editor');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('mask') === 'custom');
+  await waitForState(page, 'done');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The functions: Enter adds a point at the cursor, Delete removes the nearest.
+  ({ page, errors } = await open(env.browser, `${env.server.site}?demo=functions&backend=cpu&steps=2&batch=2&model=exact&points=none`));
+  await waitForState(page, 'done');
+  const canvas = (await page.$$('#panels canvas'))[0];
+  await canvas.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('points')?.split(',').length === 1);
+  await waitForState(page, 'done');
+  await (await page.$$('#panels canvas'))[0].focus();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('points') === 'none');
+  await waitForState(page, 'done');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -7,6 +7,7 @@ import { samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { weights } from '../models.js';
 import { csv } from '../export.js';
+import { capture, keyboardPointer } from '../keyboard-pointer.js';
 
 const CAPTIONS = {
   exact: 'exact posterior score',
@@ -210,6 +211,7 @@ export default {
       };
       canvas.addEventListener('click', (event) => { if (!drawingMotif) edit(event); });
       canvas.addEventListener('contextmenu', edit);
+      keyboardPointer(canvas, 'adds an observed point (in motif mode, a drag draws the motif)');
       return { fig, canvas };
     });
     const button = (id, text, onClick) => {
@@ -252,7 +254,7 @@ export default {
       canvas.addEventListener('pointerdown', (event) => {
         if (!drawingMotif) return;
         trail = [fromCanvas(canvas, event)];
-        canvas.setPointerCapture(event.pointerId);
+        capture(canvas, event);
       });
       canvas.addEventListener('pointermove', (event) => { if (trail) trail.push(fromCanvas(canvas, event)); });
       canvas.addEventListener('pointerup', (event) => {

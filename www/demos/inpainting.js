@@ -5,6 +5,7 @@ import { batchRow, samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { PIXELS, SIDE, grey } from '../digits-draw.js';
 import { samplerCaption, startDigitRuns } from './digit-runs.js';
+import { capture, keyboardPointer } from '../keyboard-pointer.js';
 
 function toBase64Url(bytes) {
   let s = '';
@@ -151,7 +152,7 @@ export default {
     let painting = false;
     editor.addEventListener('pointerdown', (e) => {
       painting = true;
-      editor.setPointerCapture(e.pointerId);
+      capture(editor, e);
       brushAt(e);
     });
     editor.addEventListener('pointermove', (e) => { if (painting) brushAt(e); });
@@ -168,6 +169,7 @@ export default {
     };
     editor.addEventListener('pointerup', finish);
     editor.addEventListener('pointercancel', finish);
+    keyboardPointer(editor, 'paints with the chosen brush');
 
     return {
       async restart(s) {

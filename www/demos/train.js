@@ -10,6 +10,7 @@ import { samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
 import { COLORS, drawArrows, drawPanel } from '../draw.js';
 import { csv } from '../export.js';
+import { capture, keyboardPointer } from '../keyboard-pointer.js';
 
 // Painted points: at most MAX_POINTS in [-LIMIT, LIMIT]^2 (src/training/points.rs), each four
 // characters of the link: 11 bits per coordinate and 2 for the class, base64url.
@@ -368,7 +369,7 @@ export default {
     data.canvas.addEventListener('pointerdown', (e) => {
       if (settings?.data !== 'painted') return;
       painting = true;
-      data.canvas.setPointerCapture(e.pointerId);
+      capture(data.canvas, e);
       state.gen += 1; // the old trainer's loop stops drawing over the paint
       paintAt(e);
     });
@@ -380,6 +381,7 @@ export default {
     };
     data.canvas.addEventListener('pointerup', paintEnd);
     data.canvas.addEventListener('pointercancel', paintEnd);
+    keyboardPointer(data.canvas, 'paints points of the chosen class, when the data is painted by hand');
 
     toggle.addEventListener('click', () => {
       if (!state.trainer) return;
