@@ -4,13 +4,29 @@
 // the page then hands it the module build it loaded (www/app.js), the only large file, so one
 // build is kept, not both. Requests go to the network first, so an online visit always gets the
 // current files and refreshes the cache; the cache answers only when the network fails. A new
-// build is a new version: the browser installs the new worker, which drops the old cache.
+// build is a new version: the browser installs the new worker, which stores the new build's files
+// (those on its list and those the old cache held besides) and then drops the old cache.
 const VERSION = 'development';
 const PRECACHE = [];
 const CACHE = `playground-${VERSION}`;
 
+// What an earlier version stored beyond its list (the module build its pages loaded), fetched
+// anew for this version, so the site works offline right after an update too. Failures are
+// left for the page to hand over again.
+async function carryOver(cache) {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith('playground-') || name === CACHE) continue;
+    const old = await caches.open(name);
+    for (const request of await old.keys()) {
+      if (!(await cache.match(request, { ignoreSearch: true }))) await cache.add(request.url).catch(() => {});
+    }
+  }
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE)
+    .then((cache) => cache.addAll(PRECACHE).then(() => carryOver(cache)))
+    .then(() => self.skipWaiting()));
 });
 
 // Pages opened before the worker was there stay uncontrolled (no clients.claim()): the next load
