@@ -26,10 +26,8 @@ pub use dsm::{
 pub use ema::Ema;
 pub use force::{Force, ForceTrainer};
 pub use learning_rate::{Decay, LearningRateSchedule};
-pub use live::{LiveConfig, LiveTrainer, MAX_SLICE};
-pub use points::{
-    Batch, MAX_PAINTED, PAINTED_CLASSES, PAINTED_LIMIT, PointSet, TrainingData, batch_noise,
-};
+pub use live::{LiveConfig, LiveTrainer};
+pub use points::{PointSet, TrainingData, batch_noise};
 pub use trainer::{Objective, OptimiserSettings, Trainer, TrainerSettings};
 
 use crate::noise::Noise;
