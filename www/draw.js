@@ -14,7 +14,7 @@ export const COLORS = {
   force: '#5c940d',
 };
 
-function toCanvas(canvas, x, y) {
+export function toCanvas(canvas, x, y) {
   const { width, height } = canvas;
   return [((x + RANGE) / (2 * RANGE)) * width, height - ((y + RANGE) / (2 * RANGE)) * height];
 }
@@ -117,6 +117,13 @@ export function drawArrows(canvas, xy, eps) {
     ctx.lineTo(ex - 4 * Math.cos(a + 0.5), ey - 4 * Math.sin(a + 0.5));
     ctx.stroke();
   }
+}
+
+// Where the score-field arrows stand: `n` x `n` points over the drawn square, flattened pairs.
+export function fieldGrid(n) {
+  const xs = [];
+  for (let i = 0; i < n; i += 1) for (let j = 0; j < n; j += 1) xs.push(-3.6 + (7.2 * j) / (n - 1), -3.6 + (7.2 * i) / (n - 1));
+  return new Float32Array(xs);
 }
 
 export function densityGrid() {

@@ -9,7 +9,7 @@
 import { EnergyNetworks, Lab2d, ScoreNetwork } from '../wasm.js';
 import { samplerRows, scheduleChoices, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
-import { COLORS, densityGrid, drawArrows, drawPanel } from '../draw.js';
+import { COLORS, densityGrid, drawArrows, drawPanel, fieldGrid } from '../draw.js';
 import { weights } from '../models.js';
 import { csv } from '../export.js';
 
@@ -50,11 +50,7 @@ const params = [
 ];
 
 // Grid points for the score-field arrows, flattened pairs.
-const fieldPoints = (() => {
-  const xs = [];
-  for (let i = 0; i < FIELD; i += 1) for (let j = 0; j < FIELD; j += 1) xs.push(-3.6 + (7.2 * j) / (FIELD - 1), -3.6 + (7.2 * i) / (FIELD - 1));
-  return new Float32Array(xs);
-})();
+const fieldPoints = fieldGrid(FIELD);
 
 const networks = new Map(); // `${preset}` -> { backend, network }
 async function scoreNetwork(backend, preset) {

@@ -8,7 +8,7 @@
 import { Trainer2d } from '../wasm.js';
 import { samplerRows, seedRow } from '../controls.js';
 import { cite } from '../papers.js';
-import { COLORS, drawArrows, drawPanel } from '../draw.js';
+import { COLORS, drawArrows, drawPanel, fieldGrid, toCanvas } from '../draw.js';
 import { csv } from '../export.js';
 import { capture, keyboardPointer } from '../keyboard-pointer.js';
 
@@ -77,11 +77,7 @@ const params = [
   seedRow(0),
 ];
 
-const fieldPoints = (() => {
-  const xs = [];
-  for (let i = 0; i < FIELD; i += 1) for (let j = 0; j < FIELD; j += 1) xs.push(-3.6 + (7.2 * j) / (FIELD - 1), -3.6 + (7.2 * i) / (FIELD - 1));
-  return new Float32Array(xs);
-})();
+const fieldPoints = fieldGrid(FIELD);
 
 // The largest power of two not above n (n >= 1).
 const powerOfTwo = (n) => 2 ** Math.floor(Math.log2(n));
@@ -140,8 +136,7 @@ function drawData(canvas, triples) {
   const ctx = canvas.getContext('2d');
   for (let i = 0; i + 2 < triples.length; i += 3) {
     ctx.fillStyle = CLASS_COLORS[triples[i + 2]] ?? '#000';
-    const px = ((triples[i] + 4) / 8) * canvas.width;
-    const py = canvas.height - ((triples[i + 1] + 4) / 8) * canvas.height;
+    const [px, py] = toCanvas(canvas, triples[i], triples[i + 1]);
     ctx.fillRect(px - 1.5, py - 1.5, 3, 3);
   }
 }
