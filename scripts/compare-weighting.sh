@@ -25,7 +25,7 @@ for weighting in uniform min-snr; do
   RAYON_NUM_THREADS=1 "$bin" eval --unet "$tmp/$weighting.bpk" --sampler ddim --steps 25 \
     --samples 2 --frequency-ws 1 --sweep-samples 100 --tradeoff-ws 0,1 --classifier-scales 0 \
     --step-counts 2 --steps-samples 2 --chunk 100 --out "$tmp/$weighting.eval.json" \
-    --grid "$tmp/$weighting.png" > "$tmp/$weighting.eval.txt" &
+    > "$tmp/$weighting.eval.txt" &
 done
 wait
 python3 - "$tmp" "$steps" <<'PY'

@@ -4,6 +4,7 @@ the figures in the docs are the file's, not copies typed by hand:
     scripts/eval-tables.py [results/mnist-eval.json]
 """
 import json
+import os
 import sys
 
 path = sys.argv[1] if len(sys.argv) > 1 else "results/mnist-eval.json"
@@ -18,22 +19,33 @@ print(f"From `{path}`: `diffusion eval` with {s['samples']} samples per row of t
       f"held-out digits; Fréchet floor (held-out against as many training digits) {r['frechet_floor']:.1f}.\n")
 
 c = s["class"]
+# The picture grids `diffusion eval` writes beside its results file, linked from docs/.
+stem = os.path.splitext(path)[0]
+grid = lambda experiment, alt: print(f"![{alt}](../{stem}-{experiment}.png)\n")
 print(f"Digit frequencies (% of samples conditioned on {c} read as each digit):\n")
 print("| w (gamma) | " + " | ".join(f"**{d}**" if d == c else str(d) for d in range(10)) + " |")
 print("| --- |" + " ---: |" * 10)
 for row in r["frequencies"]:
     cells = [f"**{pct(x)}**" if d == c else pct(x) for d, x in enumerate(row["shares"])]
     print(f"| {row['w']:g} ({row['gamma']:g}) | " + " | ".join(cells) + " |")
+print()
+grid("frequency", f"The first ten samples conditioned on {c}, a row per w from "
+     + ", ".join(f"{row['w']:g}" for row in r["frequencies"]))
 
 n = r["nearest_cosine"]
-print(f"\nNearest training digit, cosine similarity of samples conditioned on {c} at w = 1: "
+print(f"Nearest training digit, cosine similarity of samples conditioned on {c} at w = 1: "
       f"min {n['min']:.3f}, median {n['median']:.3f}, max {n['max']:.3f} (a copy would be above 0.99).\n")
 
-for key, title in [("steps", f"{s['steps_sampler']} steps (every digit, w = 1)"),
-                   ("tradeoff", "w (every digit)"),
-                   ("classifier_guidance", f"classifier scale (unconditional model, digit {c})")]:
+for key, title, alt in [
+        ("steps", f"{s['steps_sampler']} steps (every digit, w = 1)",
+         "One sample of each digit 0 to 9, a row per step count"),
+        ("tradeoff", "w (every digit)", "One sample of each digit 0 to 9, a row per w"),
+        ("classifier_guidance", f"classifier scale (unconditional model, digit {c})",
+         f"The first ten samples guided towards {c}, a row per classifier scale")]:
     print(f"| {title} | read as asked, % | confidence | Fréchet |")
     print("| ---: | ---: | ---: | ---: |")
     for q in r[key]:
         print(f"| {q['setting']:g} | {pct(q['hits'])} | {q['confidence']:.3f} | {q['frechet']:.1f} |")
     print()
+    rows = ", ".join(f"{q['setting']:g}" for q in r[key])
+    grid(key.replace("_", "-"), f"{alt}: {rows}")

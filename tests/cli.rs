@@ -366,13 +366,12 @@ fn samples_that_turn_nan_stop_eval_with_a_message() {
         "1",
         "--out",
         dir.join("eval.json").to_str().unwrap(),
-        "--grid",
-        dir.join("grid.png").to_str().unwrap(),
     ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("NaN or infinite at step 2"), "{err}");
     assert!(!dir.join("eval.json").exists());
+    assert!(!dir.join("eval-frequency.png").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -131,7 +131,7 @@ fn every_model_trains_exports_and_evaluates() {
         export(&dir, "classifier", "bpk"),
         export(&dir, "noisy-classifier", "bpk"),
     );
-    let (results, grid) = (dir.join("eval.json"), dir.join("samples.png"));
+    let results = dir.join("eval.json");
     let out = diffusion(&[
         "eval",
         "--unet",
@@ -160,8 +160,6 @@ fn every_model_trains_exports_and_evaluates() {
         "0,2",
         "--out",
         results.to_str().unwrap(),
-        "--grid",
-        grid.to_str().unwrap(),
     ]);
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("digit frequencies"), "{printed}");
@@ -196,14 +194,27 @@ fn every_model_trains_exports_and_evaluates() {
             }
         }
     }
-    // The sample grid: a PNG with one row of 10 samples per frequency-table row.
-    let png = std::fs::read(&grid).unwrap();
-    assert_eq!(&png[1..4], b"PNG");
-    let (width, height) = (
-        u32::from_be_bytes(png[16..20].try_into().unwrap()),
-        u32::from_be_bytes(png[20..24].try_into().unwrap()),
-    );
-    assert_eq!((width, height), (10 * 30 + 2, 3 * 30 + 2));
+    // A picture grid per experiment beside the results, named after them: a row of 10 samples
+    // per setting (one per digit where the experiment draws every digit; 28-pixel images, 2-pixel
+    // gaps).
+    for (experiment, rows) in [
+        ("frequency", 3),
+        ("steps", 2),
+        ("classifier-guidance", 2),
+        ("tradeoff", 2),
+    ] {
+        let png = std::fs::read(dir.join(format!("eval-{experiment}.png"))).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let (width, height) = (
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+        );
+        assert_eq!(
+            (width, height),
+            (10 * 30 + 2, rows * 30 + 2),
+            "{experiment}"
+        );
+    }
     let cos = &r["nearest_cosine"];
     assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
     assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);

@@ -14,7 +14,7 @@ use crate::training::accuracy;
 use burn::tensor::{Device, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 #[derive(clap::Args, Serialize)]
@@ -68,13 +68,11 @@ pub(super) struct Args {
     chunk: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// The JSON results file.
+    /// The JSON results file. Beside it, one picture grid per experiment, named after it
+    /// (`mnist-eval-frequency.png`, `-steps`, `-classifier-guidance`, `-tradeoff`): a row per
+    /// setting, its first ten samples (one per digit where the experiment draws every digit).
     #[arg(long, default_value = "results/mnist-eval.json")]
     out: PathBuf,
-    /// A PNG of the first ten samples of each row of the frequency table (as Ilin & Friesen's
-    /// Fig. 3).
-    #[arg(long, default_value = "results/mnist-samples.png")]
-    grid: PathBuf,
     #[arg(long, value_enum, default_value = "cpu")]
     #[serde(skip)]
     device: DeviceChoice,
@@ -197,11 +195,11 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         reference: &reference,
         bar: &bar,
     };
-    let (frequencies, conditional) = experiments.frequency_table()?;
+    let (frequencies, conditional, frequency_grid) = experiments.frequency_table()?;
     let nearest_cosine = experiments.nearest_cosine(conditional, train_images)?;
-    let steps = experiments.step_counts(steps_sampler.as_ref())?;
-    let classifier_guidance = experiments.classifier_guidance(&guide)?;
-    let tradeoff = experiments.tradeoff()?;
+    let (steps, steps_grid) = experiments.step_counts(steps_sampler.as_ref())?;
+    let (classifier_guidance, guidance_grid) = experiments.classifier_guidance(&guide)?;
+    let (tradeoff, tradeoff_grid) = experiments.tradeoff()?;
     bar.finish_and_clear();
     print_quality("w (all digits)", &tradeoff);
 
@@ -216,12 +214,46 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         tradeoff,
         settings: args,
     };
+    let out = &results.settings.out;
     let json = serde_json::to_string_pretty(&results).expect("results serialise");
-    files::write_atomic(&results.settings.out, json.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", results.settings.out.display()))?;
-    println!("\nwrote {}", results.settings.out.display());
+    files::write_atomic(out, json.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("\nwrote {}", out.display());
+    for (experiment, grid) in [
+        ("frequency", frequency_grid),
+        ("steps", steps_grid),
+        ("classifier-guidance", guidance_grid),
+        ("tradeoff", tradeoff_grid),
+    ] {
+        let path = grid_path(out, experiment);
+        files::write_atomic(&path, &grid_png(&grid, SIDE))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
+
+/// Rows of sample images, one row per setting of an experiment.
+type Grid = Vec<Vec<Vec<f32>>>;
+
+/// The picture grid of `experiment` beside the results file `out`: `results/mnist-eval.json`
+/// gives `results/mnist-eval-steps.png`, so runs with other results files keep their own grids.
+fn grid_path(out: &Path, experiment: &str) -> PathBuf {
+    let stem = out.file_stem().unwrap_or_default().to_string_lossy();
+    out.with_file_name(format!("{stem}-{experiment}.png"))
+}
+
+/// The first `count` samples (rows of `samples`) as images for a grid.
+fn first_images(samples: &Tensor<2>, count: usize) -> Vec<Vec<f32>> {
+    let [n, _] = samples.dims();
+    crate::tensor::to_vec(samples.clone().slice([0..n.min(count), 0..PIXELS]))
+        .chunks(PIXELS)
+        .map(<[f32]>::to_vec)
+        .collect()
+}
+
+/// Images a grid row shows per setting.
+const GRID_COLUMNS: usize = 10;
 
 /// Refuses settings that make no sense or would run for days, before any work.
 fn check(args: &Args) -> Result<(), String> {
@@ -328,9 +360,9 @@ impl Experiments<'_> {
     }
 
     /// Ilin & Friesen ("Conditional Generative Diffusion with Langevin Dynamics") Fig. 4: what the
-    /// samples conditioned on one digit are, as w moves; also writes the picture grid. Returns
-    /// the rows and the samples at w = 1, where there is such a row.
-    fn frequency_table(&self) -> Result<(Vec<Frequencies>, Option<Tensor<2>>), String> {
+    /// samples conditioned on one digit are, as w moves. Returns the rows, the samples at w = 1,
+    /// where there is such a row, and the grid (as their Fig. 3).
+    fn frequency_table(&self) -> Result<(Vec<Frequencies>, Option<Tensor<2>>, Grid), String> {
         let args = self.args;
         self.bar.set_message("frequency table");
         let mut frequencies = Vec::new();
@@ -344,13 +376,7 @@ impl Experiments<'_> {
             };
             let samples = draw(&self.how, &guided, args.samples, args.seed, self.tick())?;
             let verdicts = self.judge.judge(samples.clone());
-            let shown = samples.clone().slice([0..args.samples.min(10), 0..PIXELS]);
-            grid.push(
-                crate::tensor::to_vec(shown)
-                    .chunks(PIXELS)
-                    .map(<[f32]>::to_vec)
-                    .collect(),
-            );
+            grid.push(first_images(&samples, GRID_COLUMNS));
             let mut shares = vec![0.0; CLASSES];
             for &l in &verdicts.labels {
                 shares[l] += 1.0 / args.samples as f64;
@@ -366,9 +392,7 @@ impl Experiments<'_> {
         }
         self.bar
             .suspend(|| print_frequencies(&frequencies, args.samples, args.class));
-        files::write_atomic(&args.grid, &grid_png(&grid, SIDE))
-            .map_err(|e| format!("cannot write {}: {e}", args.grid.display()))?;
-        Ok((frequencies, conditional))
+        Ok((frequencies, conditional, grid))
     }
 
     /// Ilin & Friesen Fig. 2: are the samples copies of training digits? The cosine similarity of
@@ -409,16 +433,16 @@ impl Experiments<'_> {
     }
 
     /// Ilin & Friesen Fig. 3: quality against the number of steps, every digit, w = 1.
-    fn step_counts(&self, sampler: &dyn Sampler) -> Result<Vec<Quality>, String> {
+    fn step_counts(&self, sampler: &dyn Sampler) -> Result<(Vec<Quality>, Grid), String> {
         self.bar.set_message("steps");
-        let mut rows = Vec::new();
+        let (mut rows, mut grid) = (Vec::new(), Vec::new());
         for &n in &self.args.step_counts {
             let how = Draw {
                 steps: n,
                 sampler,
                 ..self.how
             };
-            let quality = self.every_digit(&how, self.args.steps_samples, |c| {
+            let (quality, shown) = self.every_digit(&how, self.args.steps_samples, |c| {
                 Box::new(WithLabel {
                     model: self.unet,
                     label: Some(c),
@@ -428,21 +452,22 @@ impl Experiments<'_> {
                 setting: n as f64,
                 ..quality
             });
+            grid.push(shown);
         }
         self.bar.suspend(|| print_quality("steps", &rows));
-        Ok(rows)
+        Ok((rows, grid))
     }
 
     /// Classifier guidance (Dhariwal & Nichol 2021): the unconditional model pushed towards one
     /// digit by the noise-conditioned classifier `guide`.
-    fn classifier_guidance(&self, guide: &DigitClassifier) -> Result<Vec<Quality>, String> {
+    fn classifier_guidance(&self, guide: &DigitClassifier) -> Result<(Vec<Quality>, Grid), String> {
         let args = self.args;
         self.bar.set_message("classifier guidance");
         let unconditional = WithLabel {
             model: self.unet,
             label: None,
         };
-        let mut rows = Vec::new();
+        let (mut rows, mut grid) = (Vec::new(), Vec::new());
         for &scale in &args.classifier_scales.0 {
             let guided = ClassifierGuidance {
                 model: &unconditional,
@@ -457,6 +482,7 @@ impl Experiments<'_> {
                 args.seed,
                 self.tick(),
             )?;
+            grid.push(first_images(&samples, GRID_COLUMNS));
             let verdicts = self.judge.judge(samples);
             rows.push(Quality {
                 setting: scale,
@@ -470,16 +496,16 @@ impl Experiments<'_> {
         }
         self.bar
             .suspend(|| print_quality("classifier scale", &rows));
-        Ok(rows)
+        Ok((rows, grid))
     }
 
     /// Diversity against fidelity as w grows, over all digits (the trade-off Nichol et al. 2022
     /// measure for GLIDE as FID against IS).
-    fn tradeoff(&self) -> Result<Vec<Quality>, String> {
+    fn tradeoff(&self) -> Result<(Vec<Quality>, Grid), String> {
         self.bar.set_message("trade-off");
-        let mut rows = Vec::new();
+        let (mut rows, mut grid) = (Vec::new(), Vec::new());
         for &w in &self.args.tradeoff_ws.0 {
-            let quality = self.every_digit(&self.how, self.args.sweep_samples, |c| {
+            let (quality, shown) = self.every_digit(&self.how, self.args.sweep_samples, |c| {
                 Box::new(ClassifierFree {
                     model: self.unet,
                     class: c,
@@ -490,20 +516,21 @@ impl Experiments<'_> {
                 setting: w,
                 ..quality
             });
+            grid.push(shown);
         }
-        Ok(rows)
+        Ok((rows, grid))
     }
 
     /// Samples of every digit (`count` split evenly, each digit from its own noise) drawn with
     /// the denoiser `make` gives for it, judged: hits, confidence, Fréchet distance to the
-    /// held-out digits.
+    /// held-out digits; and the first sample of each digit, for a grid row.
     fn every_digit<'m>(
         &self,
         how: &Draw,
         count: usize,
         make: impl Fn(usize) -> Box<dyn Denoiser + 'm>,
-    ) -> Result<Quality, String> {
-        let mut parts = Vec::new();
+    ) -> Result<(Quality, Vec<Vec<f32>>), String> {
+        let (mut parts, mut shown) = (Vec::new(), Vec::new());
         let mut asked = Vec::new();
         for c in 0..CLASSES {
             let n = count / CLASSES + usize::from(c < count % CLASSES);
@@ -511,11 +538,13 @@ impl Experiments<'_> {
                 continue;
             }
             let seed = self.args.seed + 1000 * (c as u64 + 1);
-            parts.push(draw(how, make(c).as_ref(), n, seed, self.tick())?);
+            let samples = draw(how, make(c).as_ref(), n, seed, self.tick())?;
+            shown.extend(first_images(&samples, 1));
+            parts.push(samples);
             asked.extend(std::iter::repeat_n(c, n));
         }
         let verdicts = self.judge.judge(Tensor::cat(parts, 0));
-        Ok(Quality {
+        let quality = Quality {
             setting: f64::NAN,
             hits: share(&verdicts.labels, |i| asked[i]),
             confidence: mean(&verdicts.confidence),
@@ -523,7 +552,8 @@ impl Experiments<'_> {
                 &FeatureStats::of(&verdicts.features),
                 &self.reference.held_out,
             ),
-        })
+        };
+        Ok((quality, shown))
     }
 }
 
