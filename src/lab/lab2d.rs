@@ -9,7 +9,7 @@
 //!
 //! Plain Rust, so it is tested natively; `web` wraps it for the page.
 
-use super::{Lab, Model, Settings};
+use super::{Lab, Model, Settings, field_points};
 use crate::choice;
 use crate::denoiser::{ConditionalDenoiser, Denoiser, GaussianMixture, WithLabel};
 use crate::guidance::{
@@ -359,17 +359,7 @@ impl Lab2d {
     /// eps of every method's (guided) denoiser at time `t` for the points `xy` (flattened pairs),
     /// stacked like a frame's blocks: the field the samplers follow.
     pub fn eps_field(&self, t: f64, xy: &[f32]) -> Result<Tensor<2>, String> {
-        if !xy.len().is_multiple_of(2) || xy.is_empty() {
-            return Err("points must be a non-empty list of (x1, x2) pairs".into());
-        }
-        if !(t > 0.0 && t <= 1.0) {
-            return Err("t must be in (0, 1]".into());
-        }
-        let n = xy.len() / 2;
-        let x = Tensor::<2>::from_data(
-            burn::tensor::TensorData::new(xy.to_vec(), [n, 2]),
-            &self.device,
-        );
+        let x = field_points(xy, t, &self.device)?;
         let level = self.schedule.level(t);
         let fields = (0..self.methods().len())
             .map(|m| self.with_parts(m, |parts| parts.model.eps(x.clone(), &level)))

@@ -171,6 +171,39 @@ pub trait Lab {
     }
 }
 
+/// The points a score field is asked at, flattened (x1, x2) pairs, as an [n, 2] tensor, with the
+/// time checked: the 2D lab and the page's trainer draw their arrows through this.
+pub(crate) fn field_points(xy: &[f32], t: f64, device: &Device) -> Result<Tensor<2>, String> {
+    if !xy.len().is_multiple_of(2) || xy.is_empty() {
+        return Err("points must be a non-empty list of (x1, x2) pairs".into());
+    }
+    if !(t > 0.0 && t <= 1.0) {
+        return Err("t must be in (0, 1]".into());
+    }
+    Ok(Tensor::from_data(
+        burn::tensor::TensorData::new(xy.to_vec(), [xy.len() / 2, 2]),
+        device,
+    ))
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+#[test]
+fn field_points_refuse_odd_lists_and_times_outside_the_diffusion() {
+    let device = Device::flex();
+    let x = field_points(&[1.0, 2.0, 3.0, 4.0], 0.5, &device).unwrap();
+    assert_eq!(x.dims(), [2, 2]);
+    for (xy, t, needle) in [
+        (&[][..], 0.5, "non-empty list"),
+        (&[1.0, 2.0, 3.0][..], 0.5, "(x1, x2) pairs"),
+        (&[1.0, 2.0][..], 0.0, "t must be in (0, 1]"),
+        (&[1.0, 2.0][..], 1.5, "t must be in (0, 1]"),
+        (&[1.0, 2.0][..], f64::NAN, "t must be in (0, 1]"),
+    ] {
+        let err = field_points(xy, t, &device).unwrap_err();
+        assert!(err.contains(needle), "{xy:?} at {t}: {err}");
+    }
+}
+
 /// Every `(json, needle)` is refused with a message that contains `needle`.
 #[cfg(all(test, not(target_family = "wasm")))]
 pub(crate) fn assert_refused<S: Settings + std::fmt::Debug>(cases: &[(&str, &str)]) {

@@ -6,11 +6,11 @@ use super::dsm::{DsmSettings, DsmTrainer, LossWeighting, exact_eps_error};
 use super::points::{PointSet, TrainingData};
 use super::trainer::OptimiserSettings;
 use crate::denoiser::{ConditionalDenoiser, GaussianMixture};
-use crate::lab::Settings;
+use crate::lab::{Settings, field_points};
 use crate::network::{ScoreMlp, ScoreMlpConfig};
 use crate::noise::{Noise, Stream};
 use crate::schedule::{Schedule, VpLinear};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 /// The page trainer's settings; the defaults are those of the shipped 2D networks
@@ -161,20 +161,16 @@ impl LiveTrainer {
     /// The averaged network's unconditional eps at time `t` for the points `xy` (flattened
     /// pairs): the field the samplers follow.
     pub fn eps_field(&self, t: f64, xy: &[f32]) -> Result<Tensor<2>, String> {
-        if !xy.len().is_multiple_of(2) || xy.is_empty() {
-            return Err("points must be a non-empty list of (x1, x2) pairs".into());
-        }
-        if !(t > 0.0 && t <= 1.0) {
-            return Err("t must be in (0, 1]".into());
-        }
-        let x = Tensor::<2>::from_data(
-            TensorData::new(xy.to_vec(), [xy.len() / 2, 2]),
-            &self.device,
-        );
+        let x = field_points(xy, t, &self.device)?;
         Ok(self
             .trainer
             .ema()
             .eps_given(x, &self.schedule.level(t), None))
+    }
+
+    /// The noise level sigma(t) of the schedule the network is trained on.
+    pub fn sigma(&self, t: f64) -> f64 {
+        self.schedule.sigma(t)
     }
 
     /// `n` points of the training set, flattened pairs, and their classes: the painted points

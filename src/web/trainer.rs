@@ -7,7 +7,6 @@ use super::objects::{
 };
 use super::{Backend, Frame, ScoreNetwork, js_error};
 use crate::lab::{self, Lab, Trained2dConfig};
-use crate::schedule::{Schedule, VpLinear};
 use crate::training::{LiveConfig, LiveTrainer};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -64,8 +63,11 @@ impl Trainer2d {
     /// pairs); read the frame for [n][2].
     pub fn eps_field(&self, t: f64, xy: &[f32]) -> Result<Frame, JsError> {
         let field = self.0.eps_field(t, xy).map_err(js_error)?;
-        let sigma = VpLinear::default().sigma(t);
-        Ok(Frame::at(self.0.steps() as usize, (t, sigma), field))
+        Ok(Frame::at(
+            self.0.steps() as usize,
+            (t, self.0.sigma(t)),
+            field,
+        ))
     }
 
     /// `n` points of the training set as (x1, x2, class) triples, flattened: the painted points
