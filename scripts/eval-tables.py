@@ -32,6 +32,13 @@ print()
 grid("frequency", f"The first ten samples conditioned on {c}, a row per w from "
      + ", ".join(f"{row['w']:g}" for row in r["frequencies"]))
 
+if "misread" in r:
+    at_w1 = next((row for row in r["frequencies"] if row["w"] == 1), None)
+    share = f"{pct(1 - at_w1['shares'][c])} % of them; " if at_w1 else ""
+    print(f"Samples conditioned on {c} at w = 1 that the judge reads as another digit ({share}the "
+          f"first {len(r['misread'])}, read as {', '.join(map(str, r['misread']))}):\n")
+    grid("misread", f"Samples conditioned on {c} at w = 1 that the clean classifier reads otherwise")
+
 n = r["nearest_cosine"]
 print(f"Nearest training digit, cosine similarity of samples conditioned on {c} at w = 1: "
       f"min {n['min']:.3f}, median {n['median']:.3f}, max {n['max']:.3f} (a copy would be above 0.99).\n")

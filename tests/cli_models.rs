@@ -215,6 +215,22 @@ fn every_model_trains_exports_and_evaluates() {
             "{experiment}"
         );
     }
+    // The samples conditioned on 7 at w = 1 the judge read otherwise: their verdicts, none a 7,
+    // and at most two rows of ten of them (an empty grid when there are none).
+    let misread: Vec<u64> = r["misread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert!(misread.len() <= 20 && misread.iter().all(|&l| l < 10 && l != 7));
+    let png = std::fs::read(dir.join("eval-misread.png")).unwrap();
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+    let (columns, rows) = (
+        misread.len().clamp(1, 10),
+        misread.len().div_ceil(10).max(1),
+    );
+    assert_eq!((size(16), size(20)), (columns * 30 + 2, rows * 30 + 2));
     let cos = &r["nearest_cosine"];
     assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
     assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);

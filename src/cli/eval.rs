@@ -70,7 +70,8 @@ pub(super) struct Args {
     seed: u64,
     /// The JSON results file. Beside it, one picture grid per experiment, named after it
     /// (`mnist-eval-frequency.png`, `-steps`, `-classifier-guidance`, `-tradeoff`): a row per
-    /// setting, its first ten samples (one per digit where the experiment draws every digit).
+    /// setting, its first ten samples (one per digit where the experiment draws every digit); and
+    /// `-misread`, the samples conditioned on the digit at w = 1 the judge reads otherwise.
     #[arg(long, default_value = "results/mnist-eval.json")]
     out: PathBuf,
     #[arg(long, value_enum, default_value = "cpu")]
@@ -138,6 +139,9 @@ struct Results {
     frechet_floor: f64,
     frequencies: Vec<Frequencies>,
     nearest_cosine: Similarity,
+    /// What the judge read the samples conditioned on the digit at w = 1 as, where not that
+    /// digit: the first ones, in the order of the `-misread` grid.
+    misread: Vec<usize>,
     steps: Vec<Quality>,
     classifier_guidance: Vec<Quality>,
     tradeoff: Vec<Quality>,
@@ -196,7 +200,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         bar: &bar,
     };
     let (frequencies, conditional, frequency_grid) = experiments.frequency_table()?;
-    let nearest_cosine = experiments.nearest_cosine(conditional, train_images)?;
+    let conditional = experiments.conditional(conditional)?;
+    let (misread, misread_grid) = experiments.misread(conditional.clone());
+    let nearest_cosine = experiments.nearest_cosine(conditional, train_images);
     let (steps, steps_grid) = experiments.step_counts(steps_sampler.as_ref())?;
     let (classifier_guidance, guidance_grid) = experiments.classifier_guidance(&guide)?;
     let (tradeoff, tradeoff_grid) = experiments.tradeoff()?;
@@ -209,6 +215,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         frechet_floor: reference.frechet_floor,
         frequencies,
         nearest_cosine,
+        misread,
         steps,
         classifier_guidance,
         tradeoff,
@@ -221,6 +228,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     println!("\nwrote {}", out.display());
     for (experiment, grid) in [
         ("frequency", frequency_grid),
+        ("misread", misread_grid),
         ("steps", steps_grid),
         ("classifier-guidance", guidance_grid),
         ("tradeoff", tradeoff_grid),
@@ -395,25 +403,50 @@ impl Experiments<'_> {
         Ok((frequencies, conditional, grid))
     }
 
-    /// Ilin & Friesen Fig. 2: are the samples copies of training digits? The cosine similarity of
-    /// each sample conditioned on the digit (`conditional`, or new ones) to its nearest training
-    /// digit.
-    fn nearest_cosine(
-        &self,
-        conditional: Option<Tensor<2>>,
-        train: Tensor<2>,
-    ) -> Result<Similarity, String> {
+    /// The samples conditioned on the digit at w = 1: those the frequency table drew, or new ones.
+    fn conditional(&self, drawn: Option<Tensor<2>>) -> Result<Tensor<2>, String> {
         let args = self.args;
-        let conditional = match conditional {
-            Some(s) => s,
+        match drawn {
+            Some(samples) => Ok(samples),
             None => {
                 let model = WithLabel {
                     model: self.unet,
                     label: Some(args.class),
                 };
-                draw(&self.how, &model, args.samples, args.seed, self.tick())?
+                draw(&self.how, &model, args.samples, args.seed, self.tick())
             }
-        };
+        }
+    }
+
+    /// The samples the judge does not read as the digit they are conditioned on (`conditional`):
+    /// what it reads them as and two rows of them, to see whether the network or the judge errs.
+    fn misread(&self, conditional: Tensor<2>) -> (Vec<usize>, Grid) {
+        const SHOWN: usize = 2 * GRID_COLUMNS;
+        let verdicts = self.judge.judge(conditional.clone());
+        let (rows, labels): (Vec<i64>, Vec<usize>) = (0..)
+            .zip(verdicts.labels)
+            .filter(|&(_, l)| l != self.args.class)
+            .take(SHOWN)
+            .unzip();
+        if rows.is_empty() {
+            return (labels, Vec::new());
+        }
+        let device = conditional.device();
+        let picked = conditional.select(
+            0,
+            Tensor::from_data(TensorData::new(rows.clone(), [rows.len()]), &device),
+        );
+        let images = first_images(&picked, SHOWN);
+        (
+            labels,
+            images.chunks(GRID_COLUMNS).map(<[_]>::to_vec).collect(),
+        )
+    }
+
+    /// Ilin & Friesen Fig. 2: are the samples copies of training digits? The cosine similarity of
+    /// each sample conditioned on the digit to its nearest training digit.
+    fn nearest_cosine(&self, conditional: Tensor<2>, train: Tensor<2>) -> Similarity {
+        let args = self.args;
         let to_unit = |x: Tensor<2>| x.add_scalar(1.0).mul_scalar(0.5);
         let mut cosines = nearest_cosine(to_unit(conditional), to_unit(train));
         cosines.sort_by(f64::total_cmp);
@@ -429,7 +462,7 @@ impl Experiments<'_> {
                 args.class, nearest.min, nearest.median, nearest.max
             )
         });
-        Ok(nearest)
+        nearest
     }
 
     /// Ilin & Friesen Fig. 3: quality against the number of steps, every digit, w = 1.
