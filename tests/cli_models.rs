@@ -194,6 +194,13 @@ fn every_model_trains_exports_and_evaluates() {
             }
         }
     }
+    // A PNG's width and height, from its header.
+    let png_size = |name: &str| {
+        let png = std::fs::read(dir.join(name)).unwrap();
+        assert_eq!(&png[1..4], b"PNG", "{name}");
+        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        (size(16), size(20))
+    };
     // A picture grid per experiment beside the results, named after them: a row of 10 samples
     // per setting (one per digit where the experiment draws every digit; 28-pixel images, 2-pixel
     // gaps).
@@ -203,14 +210,8 @@ fn every_model_trains_exports_and_evaluates() {
         ("classifier-guidance", 2),
         ("tradeoff", 2),
     ] {
-        let png = std::fs::read(dir.join(format!("eval-{experiment}.png"))).unwrap();
-        assert_eq!(&png[1..4], b"PNG");
-        let (width, height) = (
-            u32::from_be_bytes(png[16..20].try_into().unwrap()),
-            u32::from_be_bytes(png[20..24].try_into().unwrap()),
-        );
         assert_eq!(
-            (width, height),
+            png_size(&format!("eval-{experiment}.png")),
             (10 * 30 + 2, rows * 30 + 2),
             "{experiment}"
         );
@@ -224,13 +225,14 @@ fn every_model_trains_exports_and_evaluates() {
         .map(|v| v.as_u64().unwrap())
         .collect();
     assert!(misread.len() <= 20 && misread.iter().all(|&l| l < 10 && l != 7));
-    let png = std::fs::read(dir.join("eval-misread.png")).unwrap();
-    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
     let (columns, rows) = (
         misread.len().clamp(1, 10),
         misread.len().div_ceil(10).max(1),
     );
-    assert_eq!((size(16), size(20)), (columns * 30 + 2, rows * 30 + 2));
+    assert_eq!(
+        png_size("eval-misread.png"),
+        (columns * 30 + 2, rows * 30 + 2)
+    );
     let cos = &r["nearest_cosine"];
     assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
     assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);

@@ -200,8 +200,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         bar: &bar,
     };
     let (frequencies, conditional, frequency_grid) = experiments.frequency_table()?;
-    let conditional = experiments.conditional(conditional)?;
-    let (misread, misread_grid) = experiments.misread(conditional.clone());
+    let (conditional, verdicts) = experiments.conditional(conditional)?;
+    let (misread, misread_grid) = experiments.misread(&conditional, &verdicts);
     let nearest_cosine = experiments.nearest_cosine(conditional, train_images);
     let (steps, steps_grid) = experiments.step_counts(steps_sampler.as_ref())?;
     let (classifier_guidance, guidance_grid) = experiments.classifier_guidance(&guide)?;
@@ -243,6 +243,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
 
 /// Rows of sample images, one row per setting of an experiment.
 type Grid = Vec<Vec<Vec<f32>>>;
+
+/// Samples [n, 784] and the digit the judge reads each as.
+type Judged = (Tensor<2>, Vec<usize>);
 
 /// The picture grid of `experiment` beside the results file `out`: `results/mnist-eval.json`
 /// gives `results/mnist-eval-steps.png`, so runs with other results files keep their own grids.
@@ -368,9 +371,10 @@ impl Experiments<'_> {
     }
 
     /// Ilin & Friesen ("Conditional Generative Diffusion with Langevin Dynamics") Fig. 4: what the
-    /// samples conditioned on one digit are, as w moves. Returns the rows, the samples at w = 1,
-    /// where there is such a row, and the grid (as their Fig. 3).
-    fn frequency_table(&self) -> Result<(Vec<Frequencies>, Option<Tensor<2>>, Grid), String> {
+    /// samples conditioned on one digit are, as w moves. Returns the rows, the samples at w = 1
+    /// with the digits the judge read them as, where there is such a row, and the grid (as their
+    /// Fig. 3).
+    fn frequency_table(&self) -> Result<(Vec<Frequencies>, Option<Judged>, Grid), String> {
         let args = self.args;
         self.bar.set_message("frequency table");
         let mut frequencies = Vec::new();
@@ -390,7 +394,7 @@ impl Experiments<'_> {
                 shares[l] += 1.0 / args.samples as f64;
             }
             if w == 1.0 {
-                conditional = Some(samples);
+                conditional = Some((samples, verdicts.labels));
             }
             frequencies.push(Frequencies {
                 w,
@@ -403,38 +407,41 @@ impl Experiments<'_> {
         Ok((frequencies, conditional, grid))
     }
 
-    /// The samples conditioned on the digit at w = 1: those the frequency table drew, or new ones.
-    fn conditional(&self, drawn: Option<Tensor<2>>) -> Result<Tensor<2>, String> {
+    /// The samples conditioned on the digit at w = 1 and the digits the judge reads them as:
+    /// those the frequency table drew and judged, or new ones.
+    fn conditional(&self, drawn: Option<Judged>) -> Result<Judged, String> {
         let args = self.args;
         match drawn {
-            Some(samples) => Ok(samples),
+            Some(judged) => Ok(judged),
             None => {
                 let model = WithLabel {
                     model: self.unet,
                     label: Some(args.class),
                 };
-                draw(&self.how, &model, args.samples, args.seed, self.tick())
+                let samples = draw(&self.how, &model, args.samples, args.seed, self.tick())?;
+                let labels = self.judge.judge(samples.clone()).labels;
+                Ok((samples, labels))
             }
         }
     }
 
-    /// The samples the judge does not read as the digit they are conditioned on (`conditional`):
-    /// what it reads them as and two rows of them, to see whether the network or the judge errs.
-    fn misread(&self, conditional: Tensor<2>) -> (Vec<usize>, Grid) {
+    /// The samples conditioned on the digit (`conditional`) the judge did not read as it
+    /// (`verdicts`): what it read them as and two rows of them, to see whether the network or the
+    /// judge errs.
+    fn misread(&self, conditional: &Tensor<2>, verdicts: &[usize]) -> (Vec<usize>, Grid) {
         const SHOWN: usize = 2 * GRID_COLUMNS;
-        let verdicts = self.judge.judge(conditional.clone());
         let (rows, labels): (Vec<i64>, Vec<usize>) = (0..)
-            .zip(verdicts.labels)
+            .zip(verdicts.iter().copied())
             .filter(|&(_, l)| l != self.args.class)
             .take(SHOWN)
             .unzip();
         if rows.is_empty() {
             return (labels, Vec::new());
         }
-        let device = conditional.device();
-        let picked = conditional.select(
+        let count = rows.len();
+        let picked = conditional.clone().select(
             0,
-            Tensor::from_data(TensorData::new(rows.clone(), [rows.len()]), &device),
+            Tensor::from_data(TensorData::new(rows, [count]), &conditional.device()),
         );
         let images = first_images(&picked, SHOWN);
         (
