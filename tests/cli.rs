@@ -210,6 +210,18 @@ fn bad_input_gets_a_clear_message() {
             ],
             "--cooldown-from goes with --decay cooldown",
         ),
+        (
+            vec![
+                "train",
+                "--model",
+                "classifier",
+                "--augment",
+                "affine",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--augment is for the U-Net",
+        ),
     ];
     for (args, needle) in cases {
         let out = diffusion(&args);

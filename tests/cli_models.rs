@@ -1,6 +1,7 @@
 //! Every model of `diffusion train` for a few steps on CPU (the loss must fall), its export in
 //! both formats, and `diffusion eval` on a tiny budget: the whole native pipeline as CI runs it.
 
+use diffusion_playground::training::Checkpoint;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -236,5 +237,85 @@ fn every_model_trains_exports_and_evaluates() {
     let cos = &r["nearest_cosine"];
     assert!(cos["min"].as_f64().unwrap() <= cos["max"].as_f64().unwrap());
     assert!(cos["max"].as_f64().unwrap() <= 1.0 + 1e-6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A U-Net run resumed into augmentation (`--augment affine --augment-from N`, as a cool-down is
+/// added to a constant run) ends where a run with it from the start does; augmentation changes
+/// the weights; and a resume that would change steps already taken is refused, the checkpoint
+/// left as it was.
+#[test]
+fn a_unet_run_resumes_into_augmentation_exactly() {
+    let dir = std::env::temp_dir().join(format!("cli-augment-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, steps: &str, extra: &[&str]| -> Output {
+        let checkpoint = dir.join(format!("{name}.ckpt"));
+        let mut args = vec![
+            "train",
+            "--model",
+            "unet",
+            "--batch",
+            "8",
+            "--every",
+            "3",
+            "--steps",
+            steps,
+            "--checkpoint",
+            checkpoint.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        Command::new(env!("CARGO_BIN_EXE_diffusion"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs")
+    };
+    let augmented = ["--augment", "affine", "--augment-from", "3"];
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(run("straight", "6", &augmented));
+    ok(run("split", "3", &[]));
+    ok(run("split", "6", &[&augmented[..], &["--resume"]].concat()));
+    ok(run("plain", "6", &[]));
+    // Step, noise position and settings; and the averaged weights, to the bit (in PyTorch's
+    // layout, which holds the tensors alone, not burn's parameter ids).
+    let state = |name: &str| {
+        Checkpoint::load(&dir.join(format!("{name}.ckpt")))
+            .unwrap()
+            .state
+    };
+    assert_eq!(state("split"), state("straight"));
+    let weights = |name: &str| std::fs::read(export(&dir, name, "safetensors")).unwrap();
+    assert!(
+        weights("split") == weights("straight"),
+        "the resumed run differs"
+    );
+    assert!(
+        weights("plain") != weights("straight"),
+        "augmentation changed nothing"
+    );
+
+    let load = |name: &str| std::fs::read(dir.join(format!("{name}.ckpt"))).unwrap();
+    let before = load("straight");
+    let out = run(
+        "straight",
+        "9",
+        &["--augment", "affine", "--augment-from", "2", "--resume"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("the augmentation differs at step 2"),
+        "{err}"
+    );
+    assert!(
+        load("straight") == before,
+        "a refused resume wrote its checkpoint"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -56,6 +56,14 @@ pub(super) struct Args {
     weighting: Weighting,
     #[arg(long, default_value_t = 5.0)]
     min_snr_gamma: f64,
+    /// The U-Net: train on distorted digits (affine: up to 5° of rotation, 5 % of scaling and a
+    /// pixel of shift), from step --augment-from on. The classifiers always see distorted digits.
+    #[arg(long, value_enum)]
+    augment: Option<AugmentChoice>,
+    /// The first step that trains on distorted digits; a run resumes into augmentation as into a
+    /// cool-down.
+    #[arg(long, default_value_t = 0, requires = "augment")]
+    augment_from: u64,
     /// Probability of the null label (Ilin & Friesen mask 20 %); denoisers only.
     #[arg(long, default_value_t = 0.2)]
     p_uncond: f64,
@@ -92,6 +100,12 @@ enum DecayChoice {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+enum AugmentChoice {
+    None,
+    Affine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
 enum Weighting {
     Uniform,
     MinSnr,
@@ -104,6 +118,16 @@ const CLASSIFIER_AUGMENTATION: Augmentation = Augmentation::Affine {
     pixels: 2.0,
 };
 
+/// Milder than the classifiers': a generator learns to draw what it sees, and a digit turned by
+/// 5° and moved by a pixel is still one MNIST could hold; 9,003 digits seen hundreds of times
+/// each are few (Karras et al. 2022, "Elucidating the Design Space of Diffusion-Based Generative
+/// Models", augment their small data sets).
+const UNET_AUGMENTATION: Augmentation = Augmentation::Affine {
+    degrees: 5.0,
+    scale: 0.05,
+    pixels: 1.0,
+};
+
 /// What a checkpoint needs to rebuild its run, stored in its `run` field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Run {
@@ -113,6 +137,9 @@ pub(super) struct Run {
     /// How each MNIST image is distorted before training on it.
     #[serde(default)]
     pub augmentation: Augmentation,
+    /// The first step whose digits are distorted (0: all).
+    #[serde(default)]
+    pub augment_from: u64,
 }
 
 impl Run {
@@ -120,6 +147,35 @@ impl Run {
     pub fn of(checkpoint: &Checkpoint) -> Result<Self, String> {
         serde_json::from_value(checkpoint.state.run.clone())
             .map_err(|e| format!("not a training checkpoint of this tool: {e}"))
+    }
+
+    /// How the digits of batch `step` are distorted.
+    fn augmentation_at(&self, step: u64) -> Augmentation {
+        if step >= self.augment_from {
+            self.augmentation
+        } else {
+            Augmentation::None
+        }
+    }
+
+    /// Whether a run with these settings continues `saved`, which has taken `taken` steps: the
+    /// same in all but the augmentation, which may change only at steps not yet taken.
+    fn continues(&self, saved: &Self, taken: u64) -> Result<(), String> {
+        let plain = |run: &Self| Self {
+            augmentation: Augmentation::None,
+            augment_from: 0,
+            ..run.clone()
+        };
+        if plain(saved) != plain(self) {
+            return Err(format!("the checkpoint is of {saved:?}, not {self:?}"));
+        }
+        match (0..taken).find(|&s| saved.augmentation_at(s) != self.augmentation_at(s)) {
+            Some(step) => Err(format!(
+                "the augmentation differs at step {step} from the checkpoint's ({saved:?}), and \
+                 the run has taken {taken} steps: only steps not yet taken may change"
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The score MLP of an mlp2d or mlp1d run, sized for its data.
@@ -177,20 +233,21 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         model: args.model,
         data,
         batch: args.batch,
-        augmentation: match args.model {
+        augmentation: match (args.model, args.augment) {
             // The classifiers must read digits wherever and however a sampler draws them.
-            Model::Classifier | Model::NoisyClassifier => CLASSIFIER_AUGMENTATION,
-            Model::Unet | Model::Mlp2d | Model::Mlp1d | Model::Energy | Model::Force => {
-                Augmentation::None
+            (Model::Classifier | Model::NoisyClassifier, None) => CLASSIFIER_AUGMENTATION,
+            (Model::Unet, Some(AugmentChoice::Affine)) => UNET_AUGMENTATION,
+            (Model::Unet, None | Some(AugmentChoice::None)) => Augmentation::None,
+            (_, None) => Augmentation::None,
+            (_, Some(_)) => {
+                return Err("--augment is for the U-Net (the classifiers always distort)".into());
             }
         },
+        augment_from: args.augment_from,
     };
     let loaded = if args.resume {
         let c = Checkpoint::load(&args.checkpoint).map_err(|e| e.to_string())?;
-        let saved = Run::of(&c)?;
-        if saved != run {
-            return Err(format!("the checkpoint is of {saved:?}, not {run:?}"));
-        }
+        run.continues(&Run::of(&c)?, c.state.step)?;
         Some(c)
     } else {
         None
@@ -478,7 +535,7 @@ impl Job<'_> {
         while trainer.steps() < total {
             // Batches depend only on the seed and the step, so a resumed run sees the same data.
             let mut noise = batch_noise(self.args.seed, trainer.steps());
-            let (x0, labels) = self.batch(&mut noise)?;
+            let (x0, labels) = self.batch(&mut noise, trainer.steps())?;
             let loss = O::fit(&mut trainer, &schedule, &x0, &labels);
             if !loss.is_finite() {
                 return Err(format!(
@@ -520,10 +577,11 @@ impl Job<'_> {
         Ok(())
     }
 
-    fn batch(&self, noise: &mut Noise) -> Result<(Vec<Vec<f64>>, Vec<usize>), String> {
+    /// The batch of step `step`.
+    fn batch(&self, noise: &mut Noise, step: u64) -> Result<(Vec<Vec<f64>>, Vec<usize>), String> {
         let size = self.run.batch;
         Ok(match (self.digits, self.run.model) {
-            (Some(d), _) => mnist_batch(d, noise, size, self.run.augmentation),
+            (Some(d), _) => mnist_batch(d, noise, size, self.run.augmentation_at(step)),
             (None, Model::Mlp1d) => toy_data::sample_functions(size, noise),
             (None, Model::Energy | Model::Force) => choice::parse::<Preset>(&self.run.data)?
                 .mixture()
