@@ -6,12 +6,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn diffusion(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_diffusion"))
+/// `diffusion args`, whether it succeeds or not.
+fn command(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_diffusion"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
-        .expect("the binary runs");
+        .expect("the binary runs")
+}
+
+/// `diffusion args`, which must succeed.
+fn diffusion(args: &[&str]) -> Output {
+    let out = command(args);
     assert!(
         out.status.success(),
         "diffusion {args:?} failed: {}",
@@ -20,8 +26,8 @@ fn diffusion(args: &[&str]) -> Output {
     out
 }
 
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cli-models-{}", std::process::id()));
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -61,14 +67,18 @@ fn export(dir: &Path, name: &str, extension: &str) -> PathBuf {
     out
 }
 
+/// A safetensors file's header (each tensor's dtype, shape and place) and its data.
+fn safetensors(path: &Path) -> (BTreeMap<String, serde_json::Value>, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = serde_json::from_slice(&bytes[8..8 + length]).unwrap();
+    (header, bytes[8 + length..].to_vec())
+}
+
 /// The tensors of a safetensors file by name, as raw bytes: the same weights give the same map,
 /// though burn writes the header's metadata in no fixed order.
 fn tensors(path: &Path) -> BTreeMap<String, Vec<u8>> {
-    let bytes = std::fs::read(path).unwrap();
-    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    let header: BTreeMap<String, serde_json::Value> =
-        serde_json::from_slice(&bytes[8..8 + length]).unwrap();
-    let data = &bytes[8 + length..];
+    let (header, data) = safetensors(path);
     header
         .into_iter()
         .filter_map(|(name, tensor)| {
@@ -85,7 +95,7 @@ fn mean(v: &[f64]) -> f64 {
 
 #[test]
 fn every_model_trains_exports_and_evaluates() {
-    let dir = scratch();
+    let dir = scratch("models");
     let runs: [(&str, usize, Vec<&str>); 5] = [
         (
             "mlp2d",
@@ -133,9 +143,7 @@ fn every_model_trains_exports_and_evaluates() {
     }
 
     // safetensors in PyTorch's layout: linear weights [out, in], conv weights [out, in, k, k].
-    let bytes = std::fs::read(export(&dir, "unet", "safetensors")).unwrap();
-    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + length]).unwrap();
+    let (header, _) = safetensors(&export(&dir, "unet", "safetensors"));
     assert_eq!(
         header["time1.weight"]["shape"],
         serde_json::json!([144, 72])
@@ -265,10 +273,9 @@ fn every_model_trains_exports_and_evaluates() {
 /// left as it was.
 #[test]
 fn a_unet_run_resumes_into_augmentation_exactly() {
-    let dir = std::env::temp_dir().join(format!("cli-augment-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let run = |name: &str, steps: &str, extra: &[&str]| -> Output {
+    let dir = scratch("augment");
+    // `call` is `diffusion` where the run must succeed, `command` where it must not.
+    let run = |call: fn(&[&str]) -> Output, name: &str, steps: &str, extra: &[&str]| {
         let checkpoint = dir.join(format!("{name}.ckpt"));
         let mut args = vec![
             "train",
@@ -284,24 +291,18 @@ fn a_unet_run_resumes_into_augmentation_exactly() {
             checkpoint.to_str().unwrap(),
         ];
         args.extend(extra);
-        Command::new(env!("CARGO_BIN_EXE_diffusion"))
-            .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("the binary runs")
+        call(&args)
     };
     let augmented = ["--augment", "affine", "--augment-from", "3"];
-    let ok = |out: Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    ok(run("straight", "6", &augmented));
-    ok(run("split", "3", &[]));
-    ok(run("split", "6", &[&augmented[..], &["--resume"]].concat()));
-    ok(run("plain", "6", &[]));
+    run(diffusion, "straight", "6", &augmented);
+    run(diffusion, "split", "3", &[]);
+    run(
+        diffusion,
+        "split",
+        "6",
+        &[&augmented[..], &["--resume"]].concat(),
+    );
+    run(diffusion, "plain", "6", &[]);
     // Step, noise position and settings; and the averaged weights, to the bit.
     let state = |name: &str| {
         Checkpoint::load(&dir.join(format!("{name}.ckpt")))
@@ -322,6 +323,7 @@ fn a_unet_run_resumes_into_augmentation_exactly() {
     let load = |name: &str| std::fs::read(dir.join(format!("{name}.ckpt"))).unwrap();
     let before = load("straight");
     let out = run(
+        command,
         "straight",
         "9",
         &["--augment", "affine", "--augment-from", "2", "--resume"],

@@ -238,8 +238,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             // The classifiers must read digits wherever and however a sampler draws them.
             (Model::Classifier | Model::NoisyClassifier, None) => CLASSIFIER_AUGMENTATION,
             (Model::Unet, Some(AugmentChoice::Affine)) => UNET_AUGMENTATION,
-            (Model::Unet, None | Some(AugmentChoice::None)) => Augmentation::None,
-            (_, None) => Augmentation::None,
+            (Model::Unet, Some(AugmentChoice::None)) | (_, None) => Augmentation::None,
             (_, Some(_)) => {
                 return Err("--augment is for the U-Net (the classifiers always distort)".into());
             }
