@@ -222,6 +222,18 @@ fn bad_input_gets_a_clear_message() {
             ],
             "--augment is for the U-Net",
         ),
+        (
+            vec![
+                "train",
+                "--model",
+                "classifier",
+                "--init",
+                "www/weights/unet.bpk",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--conditioning and --init are for the U-Net",
+        ),
     ];
     for (args, needle) in cases {
         let out = diffusion(&args);

@@ -1,6 +1,12 @@
 //! Every model of `diffusion train` for a few steps on CPU (the loss must fall), its export in
 //! both formats, and `diffusion eval` on a tiny budget: the whole native pipeline as CI runs it.
 
+use burn::tensor::Device;
+use diffusion_playground::denoiser::ConditionalDenoiser;
+use diffusion_playground::native::mnist::PIXELS;
+use diffusion_playground::network::{Conditioning, UNet};
+use diffusion_playground::noise::{Noise, Stream};
+use diffusion_playground::schedule::{Schedule, VpLinear};
 use diffusion_playground::training::Checkpoint;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -336,6 +342,96 @@ fn a_unet_run_resumes_into_augmentation_exactly() {
     assert!(
         load("straight") == before,
         "a refused resume wrote its checkpoint"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `--conditioning scale-shift --init` warm-starts a U-Net from a shift-only run's averaged
+/// weights: the new run draws what the old one drew until training moves its zero scales, it
+/// resumes like any run and keeps its origin on record, and the mismatches are refused.
+#[test]
+fn a_scale_shift_run_starts_from_a_shift_only_run() {
+    let dir = scratch("warm");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let run = |call: fn(&[&str]) -> Output, name: &str, steps: &str, extra: &[&str]| {
+        let checkpoint = path(&format!("{name}.ckpt"));
+        let mut args = vec![
+            "train",
+            "--model",
+            "unet",
+            "--batch",
+            "8",
+            "--steps",
+            steps,
+            "--checkpoint",
+            &checkpoint,
+        ];
+        args.extend(extra);
+        call(&args)
+    };
+    let base = path("base.ckpt");
+    let warm = ["--conditioning", "scale-shift", "--init", &base];
+    run(diffusion, "base", "3", &[]);
+    // A learning rate that cannot move the weights: what the run starts from is what it holds.
+    run(
+        diffusion,
+        "warm",
+        "1",
+        &[&warm[..], &["--lr", "1e-12"]].concat(),
+    );
+    let device = Device::flex();
+    let unet = |name: &str| {
+        let bytes = std::fs::read(export(&dir, name, "bpk")).unwrap();
+        UNet::from_weights(&bytes, &device).unwrap()
+    };
+    let (before, after) = (unet("base"), unet("warm"));
+    assert_eq!(before.conditioning(), Conditioning::Shift);
+    assert_eq!(after.conditioning(), Conditioning::ScaleShift);
+    let x = Noise::new(3, Stream::Prior).normal(4, PIXELS, &device);
+    let level = VpLinear::default().level(0.6);
+    for label in [Some(7), None] {
+        let gap: f32 = (before.eps_given(x.clone(), &level, label)
+            - after.eps_given(x.clone(), &level, label))
+        .abs()
+        .max()
+        .into_scalar();
+        assert!(
+            gap < 1e-4,
+            "label {label:?}: the warm start moved eps by {gap}"
+        );
+    }
+
+    let scale_shift = ["--conditioning", "scale-shift", "--lr", "1e-12", "--resume"];
+    run(diffusion, "warm", "2", &scale_shift);
+    let run_of = |name: &str| {
+        Checkpoint::load(&dir.join(format!("{name}.ckpt")))
+            .unwrap()
+            .state
+            .run
+    };
+    assert_eq!(run_of("warm")["init"], serde_json::json!(base));
+    assert_eq!(run_of("warm")["conditioning"], "scale-shift");
+
+    let warm_weights = path("warm.bpk");
+    let garbage = path("garbage.bpk");
+    std::fs::write(&garbage, b"no weights here").unwrap();
+    let refused: [(&[&str], &str); 4] = [
+        (&["--resume"], "the checkpoint is of"),
+        (&["--init", &warm_weights], "cannot start a Shift run"),
+        (&["--init", &garbage], "not a weight file"),
+        (&["--init", &base, "--resume"], "cannot be used with"),
+    ];
+    for (extra, needle) in refused {
+        let out = run(command, "warm", "4", extra);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(needle),
+            "{extra:?}: {err}"
+        );
+    }
+    assert_eq!(
+        Checkpoint::load(&dir.join("warm.ckpt")).unwrap().state.step,
+        2
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -11,7 +11,8 @@ use diffusion_playground::lab::{
 };
 use diffusion_playground::native::mnist::{Digits, PIXELS};
 use diffusion_playground::network::{
-    DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, TimeMlpConfig, UNetConfig, load_weights,
+    DigitClassifier, DigitClassifierConfig, ScoreMlpConfig, TimeMlpConfig, UNet, UNetConfig,
+    load_weights,
 };
 use diffusion_playground::noise::{Noise, Stream};
 use diffusion_playground::presets;
@@ -29,6 +30,12 @@ fn root() -> PathBuf {
 fn load<M: Module>(template: M, name: &str) -> M {
     let bytes = std::fs::read(root().join("www/weights").join(name)).expect("shipped file");
     load_weights(template, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The shipped U-Net, with whichever conditioning its file holds.
+fn shipped_unet(device: &Device) -> UNet {
+    let bytes = std::fs::read(root().join("www/weights/unet.bpk")).expect("shipped file");
+    UNet::from_weights(&bytes, device).unwrap_or_else(|e| panic!("unet.bpk: {e}"))
 }
 
 fn held_out() -> (Vec<Vec<f64>>, Vec<usize>) {
@@ -92,7 +99,7 @@ fn every_shipped_file_is_known_loads_and_is_small() {
             .strip_suffix(".bpk")
             .unwrap_or_else(|| panic!("{name} is not a .bpk"));
         match stem {
-            "unet" => drop(load(UNetConfig::new().init(&device), name)),
+            "unet" => drop(shipped_unet(&device)),
             "classifier" => drop(load(DigitClassifierConfig::new().init(&device), name)),
             "noisy-classifier" => drop(load(
                 DigitClassifierConfig::new()
@@ -189,7 +196,7 @@ fn the_shipped_classifiers_read_held_out_digits() {
 fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
     let device = Device::flex();
     let (rows, labels) = held_out();
-    let unet = load(UNetConfig::new().init(&device), "unet.bpk");
+    let unet = shipped_unet(&device);
     // 100 held-out digits, all of one class so one label serves the batch.
     let sevens: Vec<Vec<f64>> = rows
         .iter()
@@ -311,7 +318,7 @@ fn the_shipped_unet_inpaints_a_held_out_digit() {
     let seven = rows[labels.iter().position(|&l| l == 7).unwrap()].clone();
     let image: Vec<f32> = seven.iter().map(|&v| v as f32).collect();
     let known: Vec<bool> = (0..PIXELS).map(|p| p < PIXELS / 2).collect();
-    let unet = Rc::new(load(UNetConfig::new().init(&device), "unet.bpk"));
+    let unet = Rc::new(shipped_unet(&device));
     let methods = [
         Inpainting::None,
         Inpainting::Replacement,

@@ -7,7 +7,7 @@ use crate::lab::MAX_SCALE;
 use crate::native::files;
 use crate::native::mnist::{CLASSES, Digits, PIXELS, SIDE};
 use crate::native::picture::grid_png;
-use crate::network::{DigitClassifier, DigitClassifierConfig, UNet, UNetConfig};
+use crate::network::{DigitClassifier, DigitClassifierConfig, UNet};
 use crate::sampler::{Sampler, SamplerKind};
 use crate::schedule::VpLinear;
 use crate::training::accuracy;
@@ -153,7 +153,11 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     let build = |kind: SamplerKind| kind.build(0.0, 0.16);
     let (sampler, steps_sampler) = (build(args.sampler), build(args.steps_sampler));
     let device = device(args.device)?;
-    let unet: UNet = load_weight_file(UNetConfig::new().init(&device), &args.unet)?;
+    let unet = files::read(&args.unet)
+        .map_err(|e| format!("cannot read {}: {e}", args.unet.display()))
+        .and_then(|bytes| {
+            UNet::from_weights(&bytes, &device).map_err(|e| format!("{}: {e}", args.unet.display()))
+        })?;
     let judge_model: DigitClassifier =
         load_weight_file(DigitClassifierConfig::new().init(&device), &args.classifier)?;
     // Classifier guidance differentiates through this one: it lives on the autodiff device.

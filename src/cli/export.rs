@@ -2,7 +2,7 @@ use super::Model;
 use super::train::load_checkpoint;
 use crate::native::files;
 use crate::network::{
-    DigitClassifierConfig, TimeMlpConfig, UNetConfig, half_weight_bytes, load_weights, weight_bytes,
+    DigitClassifierConfig, TimeMlpConfig, UNet, half_weight_bytes, load_weights, weight_bytes,
 };
 use burn::module::Module;
 use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
@@ -45,7 +45,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             let (c, run) = load_checkpoint(path)?;
             let weights = &c.ema;
             let bytes = match run.model {
-                Model::Unet => encode(UNetConfig::new().init(&device), weights, format),
+                Model::Unet => encode(run.unet().init(&device), weights, format),
                 Model::Mlp2d | Model::Mlp1d => encode(run.score_mlp(&device)?, weights, format),
                 Model::Classifier | Model::NoisyClassifier => {
                     encode(run.classifier().init(&device), weights, format)
@@ -66,7 +66,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             let classifier = DigitClassifierConfig::new()
                 .with_noise_conditioned(model == Model::NoisyClassifier);
             let bytes = match model {
-                Model::Unet => encode(UNetConfig::new().init(&device), &weights, format),
+                Model::Unet => UNet::from_weights(&weights, &device)
+                    .and_then(|unet| encode(unet, &weights, format)),
                 Model::Classifier | Model::NoisyClassifier => {
                     encode(classifier.init(&device), &weights, format)
                 }

@@ -2,8 +2,11 @@ use super::train_log::{Entry, TrainingLog};
 use super::{DeviceChoice, Model, device};
 use crate::choice;
 use crate::denoiser::GaussianMixture;
+use crate::native::files;
 use crate::native::mnist::{Digits, SIDE, diffusion_scale};
-use crate::network::{DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNetConfig};
+use crate::network::{
+    Conditioning, DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNet, UNetConfig,
+};
 use crate::noise::Noise;
 use crate::presets::Preset;
 use crate::schedule::{Schedule, VpLinear};
@@ -64,6 +67,15 @@ pub(super) struct Args {
     /// cool-down.
     #[arg(long, default_value_t = 0, requires = "augment")]
     augment_from: u64,
+    /// The U-Net: how its blocks take the time-and-class embedding (shift, or scale-shift:
+    /// Dhariwal & Nichol's adaptive group normalisation).
+    #[arg(long, value_enum)]
+    conditioning: Option<Conditioning>,
+    /// The U-Net: start from these weights (an exported `.bpk`, or a U-Net checkpoint's
+    /// averaged weights) instead of fresh ones, with new optimiser state and average. Shift-only
+    /// weights start a scale-shift run with zero scales, drawing what they drew.
+    #[arg(long, conflicts_with = "resume")]
+    init: Option<PathBuf>,
     /// Probability of the null label (Ilin & Friesen mask 20 %); denoisers only.
     #[arg(long, default_value_t = 0.2)]
     p_uncond: f64,
@@ -141,6 +153,12 @@ pub(super) struct Run {
     /// The first step whose digits are distorted (0: all).
     #[serde(default)]
     pub augment_from: u64,
+    /// How the U-Net's blocks take the embedding.
+    #[serde(default)]
+    pub conditioning: Conditioning,
+    /// The weights the run started from (none: fresh ones).
+    #[serde(default)]
+    pub init: Option<PathBuf>,
 }
 
 impl Run {
@@ -165,6 +183,7 @@ impl Run {
         let plain = |run: &Self| Self {
             augmentation: Augmentation::None,
             augment_from: 0,
+            init: None,
             ..run.clone()
         };
         if plain(saved) != plain(self) {
@@ -195,6 +214,33 @@ impl Run {
             }
         };
         Ok(config.init(device))
+    }
+
+    /// The U-Net of a U-Net run, before any checkpoint is loaded into it.
+    pub fn unet(&self) -> UNetConfig {
+        UNetConfig::new().with_conditioning(self.conditioning)
+    }
+
+    /// The U-Net a run starts from: fresh, or the weights of `--init` with the run's conditioning.
+    fn initial_unet(&self, device: &Device) -> Result<UNet, String> {
+        let Some(path) = &self.init else {
+            return Ok(self.unet().init(device));
+        };
+        let bytes =
+            files::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        // A training checkpoint starts the run from what its run would export.
+        let weights = Checkpoint::from_bytes(&bytes).map_or(bytes, |c| c.ema);
+        let unet =
+            UNet::from_weights(&weights, device).map_err(|e| format!("{}: {e}", path.display()))?;
+        match (unet.conditioning(), self.conditioning) {
+            (from, to) if from == to => Ok(unet),
+            (Conditioning::Shift, Conditioning::ScaleShift) => Ok(unet.with_scale_shift(device)),
+            (from, to) => Err(format!(
+                "{}: weights with {from:?} conditioning cannot start a {to:?} run: dropping their \
+                 scales would change what they draw",
+                path.display()
+            )),
+        }
     }
 
     pub fn classifier(&self) -> DigitClassifierConfig {
@@ -230,7 +276,10 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             args.data.clone()
         }
     };
-    let run = Run {
+    if args.model != Model::Unet && (args.conditioning.is_some() || args.init.is_some()) {
+        return Err("--conditioning and --init are for the U-Net".into());
+    }
+    let mut run = Run {
         model: args.model,
         data,
         batch: args.batch,
@@ -244,10 +293,15 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             }
         },
         augment_from: args.augment_from,
+        conditioning: args.conditioning.unwrap_or_default(),
+        init: args.init.clone(),
     };
     let loaded = if args.resume {
         let c = Checkpoint::load(&args.checkpoint).map_err(|e| e.to_string())?;
-        run.continues(&Run::of(&c)?, c.state.step)?;
+        let saved = Run::of(&c)?;
+        run.continues(&saved, c.state.step)?;
+        // Where the run started stays on record through every resume.
+        run.init = saved.init;
         Some(c)
     } else {
         None
@@ -313,10 +367,14 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         run: run.clone(),
     };
     match run.model {
-        Model::Unet => job.train(
-            DsmTrainer::new(UNetConfig::new().init(&device), dsm, &device),
-            loaded,
-        ),
+        Model::Unet => {
+            // A resumed run's weights come from its checkpoint, not from --init's file.
+            let unet = match loaded {
+                Some(_) => run.unet().init(&device),
+                None => run.initial_unet(&device)?,
+            };
+            job.train(DsmTrainer::new(unet, dsm, &device), loaded)
+        }
         Model::Mlp2d | Model::Mlp1d => job.train(
             DsmTrainer::new(run.score_mlp(&device)?, dsm, &device),
             loaded,

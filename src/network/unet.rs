@@ -1,11 +1,29 @@
-use super::{EpsNetwork, time_embedding};
+use super::{EpsNetwork, load_weights, time_embedding};
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{
-    Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d,
+    Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Initializer, Linear, LinearConfig,
+    PaddingConfig2d,
 };
 use burn::tensor::{Device, Int, Tensor, activation};
+use serde::{Deserialize, Serialize};
+
+/// How the time-and-class embedding enters each residual block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(not(target_family = "wasm"), derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum Conditioning {
+    /// A per-channel shift before the second GroupNorm (Ho et al. 2020, "Denoising Diffusion
+    /// Probabilistic Models"): the normalisation keeps only its differences within a group.
+    #[default]
+    Shift,
+    /// The shift, and after the normalisation a per-channel scale 1 + s (Dhariwal & Nichol 2021,
+    /// "Diffusion Models Beat GANs on Image Synthesis", adaptive group normalisation): the label
+    /// can turn features up and down, which no normalisation undoes. s starts at zero, so
+    /// weights trained with the shift alone draw the same digits until training moves it.
+    ScaleShift,
+}
 
 /// The MNIST eps network: a small U-Net (28 -> 14 -> 7 and back, skip connections) whose
 /// residual blocks take a time-and-class embedding, sized to run in real time in a browser.
@@ -24,6 +42,8 @@ pub struct UNetConfig {
     pub groups: usize,
     #[config(default = 28)]
     pub side: usize,
+    #[config(default = "Conditioning::Shift")]
+    pub conditioning: Conditioning,
 }
 
 fn conv3(input: usize, output: usize, stride: usize, device: &Device) -> Conv2d {
@@ -33,12 +53,21 @@ fn conv3(input: usize, output: usize, stride: usize, device: &Device) -> Conv2d 
         .init(device)
 }
 
-/// GroupNorm, SiLU, conv; plus the embedding as a per-channel shift; twice; plus a skip.
+/// The embedding's per-channel scale s of [`Conditioning::ScaleShift`], zero: the identity 1 + s.
+fn zero_scale(embedding: usize, output: usize, device: &Device) -> Linear {
+    LinearConfig::new(embedding, output)
+        .with_initializer(Initializer::Zeros)
+        .init(device)
+}
+
+/// GroupNorm, SiLU, conv; plus the embedding as a per-channel shift (and scale); twice; plus a
+/// skip.
 #[derive(Module, Debug)]
 struct ResBlock {
     norm1: GroupNorm,
     conv1: Conv2d,
     shift: Linear,
+    scale: Option<Linear>,
     norm2: GroupNorm,
     conv2: Conv2d,
     skip: Option<Conv2d>,
@@ -50,10 +79,23 @@ impl ResBlock {
             norm1: GroupNormConfig::new(config.groups, input).init(device),
             conv1: conv3(input, output, 1, device),
             shift: LinearConfig::new(config.embedding, output).init(device),
+            scale: (config.conditioning == Conditioning::ScaleShift)
+                .then(|| zero_scale(config.embedding, output, device)),
             norm2: GroupNormConfig::new(config.groups, output).init(device),
             conv2: conv3(output, output, 1, device),
             skip: (input != output)
                 .then(|| Conv2dConfig::new([input, output], [1, 1]).init(device)),
+        }
+    }
+
+    /// This block with a zero scale where it has none.
+    fn with_scale(self, device: &Device) -> Self {
+        let [embedding, output] = self.shift.weight.dims();
+        Self {
+            scale: self
+                .scale
+                .or_else(|| Some(zero_scale(embedding, output, device))),
+            ..self
         }
     }
 
@@ -62,13 +104,17 @@ impl ResBlock {
             .conv1
             .forward(activation::silu(self.norm1.forward(x.clone())));
         let [batch, channels, _, _] = h.dims();
-        let shift = self
-            .shift
-            .forward(embedding.clone())
-            .reshape([batch, channels, 1, 1]);
-        let h = self
-            .conv2
-            .forward(activation::silu(self.norm2.forward(h + shift)));
+        let per_channel = |layer: &Linear| {
+            layer
+                .forward(embedding.clone())
+                .reshape([batch, channels, 1, 1])
+        };
+        let h = self.norm2.forward(h + per_channel(&self.shift));
+        let h = match &self.scale {
+            Some(scale) => h.clone() * per_channel(scale) + h,
+            None => h,
+        };
+        let h = self.conv2.forward(activation::silu(h));
         match &self.skip {
             Some(skip) => skip.forward(x) + h,
             None => x + h,
@@ -135,6 +181,37 @@ fn upsample(x: Tensor<4>) -> Tensor<4> {
 }
 
 impl UNet {
+    /// The U-Net that `bytes` (burn's record) hold, with the conditioning it was trained with:
+    /// the scale layers of [`Conditioning::ScaleShift`] are in the file or not.
+    pub fn from_weights(bytes: &[u8], device: &Device) -> Result<Self, String> {
+        load_weights(UNetConfig::new().init(device), bytes).or_else(|shift_error| {
+            let scale_shift = UNetConfig::new().with_conditioning(Conditioning::ScaleShift);
+            load_weights(scale_shift.init(device), bytes).map_err(|_| shift_error)
+        })
+    }
+
+    pub fn conditioning(&self) -> Conditioning {
+        if self.down1.scale.is_some() {
+            Conditioning::ScaleShift
+        } else {
+            Conditioning::Shift
+        }
+    }
+
+    /// The same function with [`Conditioning::ScaleShift`]: every scale that is missing added
+    /// at zero, where training can take it up (a run warm-started from shift-only weights).
+    pub fn with_scale_shift(self, device: &Device) -> Self {
+        Self {
+            down1: self.down1.with_scale(device),
+            down2: self.down2.with_scale(device),
+            middle1: self.middle1.with_scale(device),
+            middle2: self.middle2.with_scale(device),
+            up2: self.up2.with_scale(device),
+            up1: self.up1.with_scale(device),
+            ..self
+        }
+    }
+
     /// eps for flattened images x [batch, side^2] at t [batch, 1] with labels [batch]
     /// (`num_classes` = null).
     pub fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
@@ -178,5 +255,82 @@ impl EpsNetwork for UNet {
 
     fn forward(&self, x: Tensor<2>, t: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
         UNet::forward(self, x, t, labels)
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+    use crate::network::weight_bytes;
+    use crate::noise::{Noise, Stream};
+    use crate::tensor::to_vec;
+    use crate::training::{DsmSettings, DsmTrainer, OptimiserSettings};
+    use burn::tensor::TensorData;
+
+    fn eps(unet: &UNet, device: &Device) -> Vec<f32> {
+        let x = Noise::new(5, Stream::Prior).normal(4, 28 * 28, device);
+        let t = Tensor::from_data(
+            TensorData::new(vec![0.1f32, 0.4, 0.7, 0.95], [4, 1]),
+            device,
+        );
+        let labels = Tensor::from_data(TensorData::new(vec![7i64, 1, 10, 3], [4]), device);
+        to_vec(unet.forward(x, t, labels))
+    }
+
+    /// A warm start: shift-only weights with zero scales added compute what they computed, and
+    /// a weight file says which conditioning it holds.
+    #[test]
+    fn zero_scales_keep_what_shift_weights_draw_and_files_say_their_conditioning() {
+        let device = Device::flex();
+        let shift = UNetConfig::new().init(&device);
+        let scaled = shift.clone().with_scale_shift(&device);
+        assert_eq!(shift.conditioning(), Conditioning::Shift);
+        assert_eq!(scaled.conditioning(), Conditioning::ScaleShift);
+        assert_eq!(eps(&shift, &device), eps(&scaled, &device));
+        for unet in [shift, scaled] {
+            let loaded = UNet::from_weights(&weight_bytes(&unet).unwrap(), &device).unwrap();
+            assert_eq!(loaded.conditioning(), unet.conditioning());
+            assert_eq!(eps(&loaded, &device), eps(&unet, &device));
+        }
+        let err = UNet::from_weights(b"not weights", &device).unwrap_err();
+        assert!(err.contains("not a weight file"), "{err}");
+    }
+
+    /// The scales start at zero but are not stuck there: one step moves every block's.
+    #[test]
+    fn training_moves_the_scales_off_zero() {
+        let device = Device::flex().autodiff();
+        let unet = UNetConfig::new()
+            .with_conditioning(Conditioning::ScaleShift)
+            .init(&device);
+        let settings = DsmSettings {
+            optimiser: OptimiserSettings {
+                learning_rate: 1e-3,
+                ..OptimiserSettings::default()
+            },
+            ..DsmSettings::default()
+        };
+        let mut trainer = DsmTrainer::new(unet, settings, &device);
+        let mut noise = Noise::new(6, Stream::Data);
+        let x0: Vec<Vec<f64>> = (0..8)
+            .map(|_| {
+                noise
+                    .normal_vec(28 * 28)
+                    .into_iter()
+                    .map(f64::from)
+                    .collect()
+            })
+            .collect();
+        let labels: Vec<usize> = (0..8).collect();
+        trainer.step(&crate::schedule::VpLinear::default(), &x0, &labels);
+        let m = trainer.model();
+        for block in [&m.down1, &m.down2, &m.middle1, &m.middle2, &m.up2, &m.up1] {
+            let scale = block
+                .scale
+                .as_ref()
+                .expect("scale-shift blocks have scales");
+            let largest: f32 = scale.weight.val().abs().max().into_scalar();
+            assert!(largest > 0.0, "a scale stayed at zero");
+        }
     }
 }

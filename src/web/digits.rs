@@ -32,7 +32,10 @@ impl DigitModels {
 
     /// The U-Net's weights (`weights/unet.bpk`).
     pub fn load_unet(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        let unet = load_on(|d| UNetConfig::new().init(d), bytes, &self.device)
+        // The file says which conditioning it was trained with.
+        let unet = UNet::from_weights(bytes, &Device::flex())
+            .map(|u| UNetConfig::new().with_conditioning(u.conditioning()))
+            .and_then(|config| load_on(|d| config.init(d), bytes, &self.device))
             .map_err(|e| js_error(format!("unet.bpk: {e}")))?;
         self.unet = Some(Rc::new(unet));
         Ok(())
