@@ -95,6 +95,31 @@ fn tensors(path: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A U-Net run at batch 8 checkpointing to `dir/name.ckpt`: `call` is `diffusion` where the run
+/// must succeed, `command` where it must not.
+fn unet_run(
+    call: fn(&[&str]) -> Output,
+    dir: &Path,
+    name: &str,
+    steps: &str,
+    extra: &[&str],
+) -> Output {
+    let checkpoint = dir.join(format!("{name}.ckpt"));
+    let mut args = vec![
+        "train",
+        "--model",
+        "unet",
+        "--batch",
+        "8",
+        "--steps",
+        steps,
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    call(&args)
+}
+
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
@@ -280,24 +305,14 @@ fn every_model_trains_exports_and_evaluates() {
 #[test]
 fn a_unet_run_resumes_into_augmentation_exactly() {
     let dir = scratch("augment");
-    // `call` is `diffusion` where the run must succeed, `command` where it must not.
-    let run = |call: fn(&[&str]) -> Output, name: &str, steps: &str, extra: &[&str]| {
-        let checkpoint = dir.join(format!("{name}.ckpt"));
-        let mut args = vec![
-            "train",
-            "--model",
-            "unet",
-            "--batch",
-            "8",
-            "--every",
-            "3",
-            "--steps",
+    let run = |call, name: &str, steps: &str, extra: &[&str]| {
+        unet_run(
+            call,
+            &dir,
+            name,
             steps,
-            "--checkpoint",
-            checkpoint.to_str().unwrap(),
-        ];
-        args.extend(extra);
-        call(&args)
+            &[&["--every", "3"], extra].concat(),
+        )
     };
     let augmented = ["--augment", "affine", "--augment-from", "3"];
     run(diffusion, "straight", "6", &augmented);
@@ -353,22 +368,8 @@ fn a_unet_run_resumes_into_augmentation_exactly() {
 fn a_scale_shift_run_starts_from_a_shift_only_run() {
     let dir = scratch("warm");
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
-    let run = |call: fn(&[&str]) -> Output, name: &str, steps: &str, extra: &[&str]| {
-        let checkpoint = path(&format!("{name}.ckpt"));
-        let mut args = vec![
-            "train",
-            "--model",
-            "unet",
-            "--batch",
-            "8",
-            "--steps",
-            steps,
-            "--checkpoint",
-            &checkpoint,
-        ];
-        args.extend(extra);
-        call(&args)
-    };
+    let run =
+        |call, name: &str, steps: &str, extra: &[&str]| unet_run(call, &dir, name, steps, extra);
     let base = path("base.ckpt");
     let warm = ["--conditioning", "scale-shift", "--init", &base];
     run(diffusion, "base", "3", &[]);
