@@ -1,4 +1,4 @@
-use super::{DeviceChoice, device, load_weight_file};
+use super::{DeviceChoice, device, load_weight_file, read_weight_file};
 use crate::choice;
 use crate::denoiser::{Denoiser, WithLabel};
 use crate::evaluation::{Draw, FeatureStats, Judge, draw, frechet_distance, nearest_cosine};
@@ -153,11 +153,7 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     let build = |kind: SamplerKind| kind.build(0.0, 0.16);
     let (sampler, steps_sampler) = (build(args.sampler), build(args.steps_sampler));
     let device = device(args.device)?;
-    let unet = files::read(&args.unet)
-        .map_err(|e| format!("cannot read {}: {e}", args.unet.display()))
-        .and_then(|bytes| {
-            UNet::from_weights(&bytes, &device).map_err(|e| format!("{}: {e}", args.unet.display()))
-        })?;
+    let unet = read_weight_file(&args.unet, |bytes| UNet::from_weights(bytes, &device))?;
     let judge_model: DigitClassifier =
         load_weight_file(DigitClassifierConfig::new().init(&device), &args.classifier)?;
     // Classifier guidance differentiates through this one: it lives on the autodiff device.

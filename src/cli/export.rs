@@ -1,5 +1,5 @@
-use super::Model;
 use super::train::load_checkpoint;
+use super::{Model, read_weight_file};
 use crate::native::files;
 use crate::network::{
     DigitClassifierConfig, TimeMlpConfig, UNet, half_weight_bytes, load_weights, weight_bytes,
@@ -61,23 +61,21 @@ pub(super) fn run(args: Args) -> Result<(), String> {
             (bytes, what)
         }
         (None, Some(path), Some(model)) => {
-            let weights =
-                files::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let classifier = DigitClassifierConfig::new()
                 .with_noise_conditioned(model == Model::NoisyClassifier);
-            let bytes = match model {
-                Model::Unet => UNet::from_weights(&weights, &device)
-                    .and_then(|unet| encode(unet, &weights, format)),
-                Model::Classifier | Model::NoisyClassifier => {
-                    encode(classifier.init(&device), &weights, format)
+            let bytes = read_weight_file(path, |weights| match model {
+                Model::Unet => {
+                    UNet::from_weights(weights, &device).and_then(|unet| write(&unet, format))
                 }
-                Model::Energy => encode(TimeMlpConfig::energy(2).init(&device), &weights, format),
-                Model::Force => encode(TimeMlpConfig::force(2).init(&device), &weights, format),
+                Model::Classifier | Model::NoisyClassifier => {
+                    encode(classifier.init(&device), weights, format)
+                }
+                Model::Energy => encode(TimeMlpConfig::energy(2).init(&device), weights, format),
+                Model::Force => encode(TimeMlpConfig::force(2).init(&device), weights, format),
                 Model::Mlp2d | Model::Mlp1d => Err(format!(
                     "the {model:?}'s size comes from its checkpoint: export it with --checkpoint"
                 )),
-            }
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            })?;
             (bytes, format!("the {model:?} of {}", path.display()))
         }
         _ => return Err("give --checkpoint, or --weights with --model".into()),
@@ -103,10 +101,14 @@ enum Format {
 
 /// `weights` (burn's record bytes) loaded into `template`, encoded in `format`.
 fn encode<M: Module>(template: M, weights: &[u8], format: Format) -> Result<Vec<u8>, String> {
-    let model = load_weights(template, weights)?;
+    write(&load_weights(template, weights)?, format)
+}
+
+/// `model`'s weights encoded in `format`.
+fn write<M: Module>(model: &M, format: Format) -> Result<Vec<u8>, String> {
     match format {
-        Format::Full => return weight_bytes(&model),
-        Format::Half => return half_weight_bytes(&model),
+        Format::Full => return weight_bytes(model),
+        Format::Half => return half_weight_bytes(model),
         Format::Safetensors => {}
     }
     let mut store = SafetensorsStore::from_bytes(None).with_to_adapter(BurnToPyTorchAdapter);

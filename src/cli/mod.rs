@@ -104,7 +104,15 @@ fn load_weight_file<M: burn::module::Module>(
     template: M,
     path: &std::path::Path,
 ) -> Result<M, String> {
+    read_weight_file(path, |bytes| crate::network::load_weights(template, bytes))
+}
+
+/// What `load` makes of the bytes of the file at `path`; every error names the file.
+fn read_weight_file<T>(
+    path: &std::path::Path,
+    load: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> Result<T, String> {
     let bytes = crate::native::files::read(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    crate::network::load_weights(template, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    load(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -1,8 +1,7 @@
 use super::train_log::{Entry, TrainingLog};
-use super::{DeviceChoice, Model, device};
+use super::{DeviceChoice, Model, device, read_weight_file};
 use crate::choice;
 use crate::denoiser::GaussianMixture;
-use crate::native::files;
 use crate::native::mnist::{Digits, SIDE, diffusion_scale};
 use crate::network::{
     Conditioning, DigitClassifierConfig, ScoreMlp, ScoreMlpConfig, TimeMlpConfig, UNet, UNetConfig,
@@ -226,12 +225,11 @@ impl Run {
         let Some(path) = &self.init else {
             return Ok(self.unet().init(device));
         };
-        let bytes =
-            files::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        // A training checkpoint starts the run from what its run would export.
-        let weights = Checkpoint::from_bytes(&bytes).map_or(bytes, |c| c.ema);
-        let unet =
-            UNet::from_weights(&weights, device).map_err(|e| format!("{}: {e}", path.display()))?;
+        let unet = read_weight_file(path, |bytes| match Checkpoint::from_bytes(bytes) {
+            // A training checkpoint starts the run from what its run would export.
+            Ok(checkpoint) => UNet::from_weights(&checkpoint.ema, device),
+            Err(_) => UNet::from_weights(bytes, device),
+        })?;
         match (unet.conditioning(), self.conditioning) {
             (from, to) if from == to => Ok(unet),
             (Conditioning::Shift, Conditioning::ScaleShift) => Ok(unet.with_scale_shift(device)),
