@@ -232,7 +232,19 @@ fn bad_input_gets_a_clear_message() {
                 "--checkpoint",
                 ckpt.to_str().unwrap(),
             ],
-            "--conditioning and --init are for the U-Net",
+            "--conditioning, --width and --init are for the U-Net",
+        ),
+        (
+            vec![
+                "train",
+                "--model",
+                "noisy-classifier",
+                "--width",
+                "wide",
+                "--checkpoint",
+                ckpt.to_str().unwrap(),
+            ],
+            "--conditioning, --width and --init are for the U-Net",
         ),
     ];
     for (args, needle) in cases {

@@ -363,7 +363,8 @@ fn a_unet_run_resumes_into_augmentation_exactly() {
 
 /// `--conditioning scale-shift --init` warm-starts a U-Net from a shift-only run's averaged
 /// weights: the new run draws what the old one drew until training moves its zero scales, it
-/// resumes like any run and keeps its origin on record, and the mismatches are refused.
+/// resumes like any run and keeps its origin on record, and the mismatches (of conditioning, of
+/// width) are refused.
 #[test]
 fn a_scale_shift_run_starts_from_a_shift_only_run() {
     let dir = scratch("warm");
@@ -416,9 +417,13 @@ fn a_scale_shift_run_starts_from_a_shift_only_run() {
     let warm_weights = path("warm.bpk");
     let garbage = path("garbage.bpk");
     std::fs::write(&garbage, b"no weights here").unwrap();
-    let refused: [(&[&str], &str); 4] = [
+    let refused: [(&[&str], &str); 5] = [
         (&["--resume"], "the checkpoint is of"),
         (&["--init", &warm_weights], "cannot start a Shift run"),
+        (
+            &["--init", &base, "--width", "wide"],
+            "Narrow weights cannot start a Wide run",
+        ),
         (&["--init", &garbage], "not a weight file"),
         (&["--init", &base, "--resume"], "cannot be used with"),
     ];

@@ -13,7 +13,7 @@ pub use classifier::{DigitClassifier, DigitClassifierConfig};
 pub use mlp::{ScoreMlp, ScoreMlpConfig};
 pub use time_embedding::time_embedding;
 pub use time_mlp::{TimeMlp, TimeMlpConfig};
-pub use unet::{Conditioning, UNet, UNetConfig};
+pub use unet::{Conditioning, UNet, UNetConfig, Width};
 pub use weights::{half_weight_bytes, load_weights, weight_bytes};
 
 /// MNIST's images, which the U-Net draws and the classifiers read: SIDE x SIDE pixels, row-major.

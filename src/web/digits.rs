@@ -1,8 +1,8 @@
 use super::objects::{DigitLabSettingsIn, DigitLabSettingsOut, settings_from};
-use super::{Backend, Frame, js_error, load_on};
+use super::{Backend, Frame, js_error, load_on, place_on};
 use crate::denoiser::ConditionalDenoiser;
 use crate::lab::{self, DigitLabConfig, KnownPixels, Lab};
-use crate::network::{CLASSES, DigitClassifier, DigitClassifierConfig, PIXELS, UNet, UNetConfig};
+use crate::network::{CLASSES, DigitClassifier, DigitClassifierConfig, PIXELS, UNet};
 use crate::schedule::{Schedule, VpLinear};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use std::rc::Rc;
@@ -32,10 +32,9 @@ impl DigitModels {
 
     /// The U-Net's weights (`weights/unet.bpk`).
     pub fn load_unet(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        // The file says which conditioning it was trained with.
+        // The file says which width and conditioning it was trained with.
         let unet = UNet::from_weights(bytes, &Device::flex())
-            .map(|u| UNetConfig::new().with_conditioning(u.conditioning()))
-            .and_then(|config| load_on(|d| config.init(d), bytes, &self.device))
+            .and_then(|cpu| place_on(cpu.config().init(&self.device), &cpu))
             .map_err(|e| js_error(format!("unet.bpk: {e}")))?;
         self.unet = Some(Rc::new(unet));
         Ok(())

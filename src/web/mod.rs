@@ -149,6 +149,14 @@ fn load_on<M: Module>(
     bytes: &[u8],
     device: &Device,
 ) -> Result<M, String> {
-    let cpu = load_weights(template(&Device::flex()), bytes)?;
-    load_weights(template(device), &weight_bytes(&cpu)?)
+    place_on(
+        template(device),
+        &load_weights(template(&Device::flex()), bytes)?,
+    )
+}
+
+/// Weights decoded on the CPU backend (`cpu`) placed into `template`, built on the device where
+/// they will run.
+fn place_on<M: Module>(template: M, cpu: &M) -> Result<M, String> {
+    load_weights(template, &weight_bytes(cpu)?)
 }
