@@ -342,13 +342,13 @@ mod tests {
             assert_eq!(scaled.conditioning(), Conditioning::ScaleShift);
             assert_eq!(eps(&shift, &device), eps(&scaled, &device));
             for unet in [shift, scaled] {
-                let loaded = UNet::from_weights(&weight_bytes(&unet).unwrap(), &device).unwrap();
+                let bytes = weight_bytes(&unet).unwrap();
+                let loaded = UNet::from_weights(&bytes, &device).unwrap();
                 assert_eq!(loaded.width(), width);
                 assert_eq!(loaded.conditioning(), unet.conditioning());
                 // What the page rebuilds on its own device from the file's architecture.
-                let rebuilt =
-                    load_weights(loaded.config().init(&device), &weight_bytes(&unet).unwrap());
-                assert_eq!(eps(&rebuilt.unwrap(), &device), eps(&unet, &device));
+                let rebuilt = load_weights(loaded.config().init(&device), &bytes).unwrap();
+                assert_eq!(eps(&rebuilt, &device), eps(&unet, &device));
                 assert_eq!(eps(&loaded, &device), eps(&unet, &device));
             }
         }
