@@ -40,9 +40,14 @@ class ResBlock(nn.Module):
         return (self.skip(x) if self.skip is not None else x) + h
 
 
+# The channels at 28, 14 and 7 pixels of src/network/unet.rs's `Width`.
+WIDTHS = {"narrow": (32, 64, 64), "wide": (40, 80, 160)}
+
+
 class UNet(nn.Module):
-    def __init__(self, c=32, classes=10, emb=144, groups=8, side=28):
+    def __init__(self, channels=WIDTHS["narrow"], classes=10, emb=144, groups=8, side=28):
         super().__init__()
+        c, c2, c4 = channels
         self.side, self.time_features = side, emb // 2
         self.time1 = nn.Linear(emb // 2, emb)
         self.time2 = nn.Linear(emb, emb)
@@ -50,12 +55,12 @@ class UNet(nn.Module):
         self.input = nn.Conv2d(1, c, 3, padding=1)
         self.down1 = ResBlock(c, c, emb, groups)
         self.reduce1 = nn.Conv2d(c, c, 3, stride=2, padding=1)
-        self.down2 = ResBlock(c, 2 * c, emb, groups)
-        self.reduce2 = nn.Conv2d(2 * c, 2 * c, 3, stride=2, padding=1)
-        self.middle1 = ResBlock(2 * c, 2 * c, emb, groups)
-        self.middle2 = ResBlock(2 * c, 2 * c, emb, groups)
-        self.up2 = ResBlock(4 * c, 2 * c, emb, groups)
-        self.up1 = ResBlock(3 * c, c, emb, groups)
+        self.down2 = ResBlock(c, c2, emb, groups)
+        self.reduce2 = nn.Conv2d(c2, c4, 3, stride=2, padding=1)
+        self.middle1 = ResBlock(c4, c4, emb, groups)
+        self.middle2 = ResBlock(c4, c4, emb, groups)
+        self.up2 = ResBlock(c4 + c2, c2, emb, groups)
+        self.up1 = ResBlock(c2 + c, c, emb, groups)
         self.out_norm = nn.GroupNorm(groups, c)
         self.output = nn.Conv2d(c, 1, 3, padding=1)
 
@@ -82,6 +87,7 @@ def vp(t, beta_min=0.1, beta_max=20.0):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--width", choices=WIDTHS, default="narrow")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
@@ -90,7 +96,7 @@ def main():
     a = p.parse_args()
     dev = torch.device(a.device)
     torch.manual_seed(0)
-    model = UNet().to(dev)
+    model = UNet(WIDTHS[a.width]).to(dev)
     if a.weights:
         from safetensors.torch import load_file
 
@@ -129,6 +135,7 @@ def main():
         "framework": f"pytorch {torch.__version__}",
         "device": str(dev),
         "threads": torch.get_num_threads(),
+        "width": a.width,
         "parameters": params,
         "batch": a.batch,
         "steps": a.steps,

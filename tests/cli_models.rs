@@ -441,3 +441,40 @@ fn a_scale_shift_run_starts_from_a_shift_only_run() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `diffusion bench` times either width of the U-Net, records which in its figures, and refuses
+/// an empty batch before any work.
+#[test]
+fn the_training_benchmark_times_either_width() {
+    let dir = scratch("bench");
+    for (width, parameters) in [("narrow", 510_449), ("wide", 1_600_777)] {
+        let out = dir.join(format!("{width}.json"));
+        let args = ["--batch", "4", "--steps", "2", "--warmup", "1"];
+        let printed = diffusion(
+            &[
+                &["bench", "--width", width, "--out", out.to_str().unwrap()],
+                &args[..],
+            ]
+            .concat(),
+        );
+        let figures: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(figures["settings"]["width"], width);
+        assert_eq!(figures["parameters"], parameters);
+        assert!(
+            String::from_utf8_lossy(&printed.stdout).contains(&format!("{parameters} parameters"))
+        );
+        let losses = figures["losses"].as_array().unwrap();
+        assert_eq!(losses.len(), 3, "one warm-up step and two timed ones");
+        assert!(losses.iter().all(|l| l.as_f64().unwrap().is_finite()));
+        assert!(figures["images_per_s"].as_f64().unwrap() > 0.0);
+    }
+    let out = dir.join("empty.json");
+    let refused = command(&["bench", "--batch", "0", "--out", out.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--batch and --steps must be positive")
+    );
+    assert!(!out.exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,7 +1,7 @@
 use super::{DeviceChoice, device};
 use crate::native::files;
 use crate::native::mnist::PIXELS;
-use crate::network::{UNetConfig, load_weights, weight_bytes};
+use crate::network::{UNetConfig, Width, load_weights, weight_bytes};
 use crate::noise::{Noise, Stream};
 use crate::schedule::VpLinear;
 use crate::training::{DsmSettings, DsmTrainer};
@@ -15,6 +15,9 @@ pub(super) struct Args {
     #[arg(long, value_enum, default_value = "cpu")]
     #[serde(skip)]
     device: DeviceChoice,
+    /// The U-Net's width: the narrow network the page ships, or the wide one (3 times the weights).
+    #[arg(long, value_enum, default_value = "narrow")]
+    width: Width,
     #[arg(long, default_value_t = 64)]
     batch: usize,
     /// Steps timed, after the warm-up steps (which compile kernels and fill caches).
@@ -51,8 +54,9 @@ pub(super) fn run(args: Args) -> Result<(), String> {
     // every device starts from the same network and the loss lists can be compared step by step.
     let cpu = Device::flex();
     cpu.seed(0);
-    let initial = weight_bytes(&UNetConfig::new().init(&cpu))?;
-    let model = load_weights(UNetConfig::new().init(&device), &initial)?;
+    let config = UNetConfig::new().with_width(args.width);
+    let initial = weight_bytes(&config.init(&cpu))?;
+    let model = load_weights(config.init(&device), &initial)?;
     let parameters = burn::module::Module::num_params(&model);
     let mut trainer = DsmTrainer::new(model, DsmSettings::default(), &device);
     let schedule = VpLinear::default();
@@ -92,7 +96,8 @@ pub(super) fn run(args: Args) -> Result<(), String> {
         settings: args,
     };
     println!(
-        "U-Net ({} parameters) on {}: {:.1} training images/s at batch {} ({} steps; first step {:.2} s); loss {:.4} -> {:.4}",
+        "U-Net ({:?}, {} parameters) on {}: {:.1} training images/s at batch {} ({} steps; first step {:.2} s); loss {:.4} -> {:.4}",
+        figures.settings.width,
         figures.parameters,
         figures.device,
         figures.images_per_s,
