@@ -449,14 +449,19 @@ fn the_training_benchmark_times_either_width() {
     let dir = scratch("bench");
     for (width, parameters) in [("narrow", 510_449), ("wide", 1_600_777)] {
         let out = dir.join(format!("{width}.json"));
-        let args = ["--batch", "4", "--steps", "2", "--warmup", "1"];
-        let printed = diffusion(
-            &[
-                &["bench", "--width", width, "--out", out.to_str().unwrap()],
-                &args[..],
-            ]
-            .concat(),
-        );
+        let printed = diffusion(&[
+            "bench",
+            "--width",
+            width,
+            "--batch",
+            "4",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         let figures: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         assert_eq!(figures["settings"]["width"], width);

@@ -38,7 +38,8 @@ pub enum Width {
     /// 40, 80, 160 channels: 1.6 M parameters at 1.6 times the work per training step (most of
     /// the added weights sit at the lowest resolution, where a digit's shape is decided, and
     /// cost little). The narrow network fits its training digits no better than held-out ones
-    /// (its eps error on both is within 4 %), so it is short of capacity, not of data.
+    /// (its eps error on both is within 4 %): it is not short of data, and this width tests
+    /// whether it is short of capacity (docs/results.md).
     Wide,
 }
 
