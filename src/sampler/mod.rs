@@ -9,12 +9,15 @@ mod ddim;
 mod euler_maruyama;
 mod predictor_corrector;
 mod probability_flow;
+mod probability_flow_euler;
+mod probability_flow_heun;
 mod trajectory;
 
 pub use ddim::Ddim;
 pub use euler_maruyama::EulerMaruyama;
 pub use predictor_corrector::PredictorCorrector;
-pub use probability_flow::{ProbabilityFlowEuler, ProbabilityFlowHeun};
+pub use probability_flow_euler::ProbabilityFlowEuler;
+pub use probability_flow_heun::ProbabilityFlowHeun;
 pub use trajectory::{Parts, Step, Trajectory, uniform_times};
 
 use crate::choice;
