@@ -66,8 +66,11 @@ pub(super) struct Args {
     /// Samples per trajectory (per forward pass).
     #[arg(long, default_value_t = 250)]
     chunk: usize,
+    /// The noise: `draw` seeds chunk k of a call with its first seed + k, and every call of a
+    /// run starts at or above seed x 2^32 and within 2^32 of it (see [`Args::first_seed`]), so
+    /// two seeds never share a sample's noise, and seed 0 draws what it always drew.
     #[arg(long, default_value_t = 0)]
-    seed: u64,
+    seed: u32,
     /// The JSON results file. Beside it, one picture grid per experiment, named after it
     /// (`mnist-eval-frequency.png`, `-steps`, `-classifier-guidance`, `-tradeoff`): a row per
     /// setting, its first ten samples (one per digit where the experiment draws every digit); and
@@ -77,6 +80,18 @@ pub(super) struct Args {
     #[arg(long, value_enum, default_value = "cpu")]
     #[serde(skip)]
     device: DeviceChoice,
+}
+
+impl Args {
+    /// Where this run's noise seeds start: `--seed` x 2^32. A run's calls add at most 10,000
+    /// (a stream per digit) plus a chunk count to it, far below the next seed's start.
+    fn first_seed(&self) -> u64 {
+        first_seed(self.seed)
+    }
+}
+
+fn first_seed(seed: u32) -> u64 {
+    u64::from(seed) << 32
 }
 
 /// Guidance scales as one comma-separated value, "-1,0,0.5": a leading minus is a number's.
@@ -386,7 +401,13 @@ impl Experiments<'_> {
                 class: args.class,
                 w,
             };
-            let samples = draw(&self.how, &guided, args.samples, args.seed, self.tick())?;
+            let samples = draw(
+                &self.how,
+                &guided,
+                args.samples,
+                args.first_seed(),
+                self.tick(),
+            )?;
             let verdicts = self.judge.judge(samples.clone());
             grid.push(first_images(&samples, GRID_COLUMNS));
             let mut shares = vec![0.0; CLASSES];
@@ -418,7 +439,13 @@ impl Experiments<'_> {
                     model: self.unet,
                     label: Some(args.class),
                 };
-                let samples = draw(&self.how, &model, args.samples, args.seed, self.tick())?;
+                let samples = draw(
+                    &self.how,
+                    &model,
+                    args.samples,
+                    args.first_seed(),
+                    self.tick(),
+                )?;
                 let labels = self.judge.judge(samples.clone()).labels;
                 Ok((samples, labels))
             }
@@ -519,7 +546,7 @@ impl Experiments<'_> {
                 &self.how,
                 &guided,
                 args.sweep_samples,
-                args.seed,
+                args.first_seed(),
                 self.tick(),
             )?;
             grid.push(first_images(&samples, GRID_COLUMNS));
@@ -577,7 +604,7 @@ impl Experiments<'_> {
             if n == 0 {
                 continue;
             }
-            let seed = self.args.seed + 1000 * (c as u64 + 1);
+            let seed = self.args.first_seed() + 1000 * (c as u64 + 1);
             let samples = draw(how, make(c).as_ref(), n, seed, self.tick())?;
             shown.extend(first_images(&samples, 1));
             parts.push(samples);
@@ -637,5 +664,23 @@ fn print_quality(what: &str, rows: &[Quality]) {
             r.confidence,
             r.frechet
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CLASSES, MAX_SAMPLES, first_seed};
+
+    /// `--seed 1` once shifted every chunk's seed by one, so 750 of 1,000 samples drawn in
+    /// chunks of 250 had the noise of `--seed 0`. Seed 0 keeps the noise of the results files.
+    #[test]
+    fn different_seeds_share_no_noise_and_seed_0_is_unchanged() {
+        assert_eq!(first_seed(0), 0);
+        // The most a run adds: the last digit's stream, then one seed per chunk (at least one
+        // sample each, so at most as many chunks as `check` allows samples).
+        let most = 1000 * CLASSES as u64 + MAX_SAMPLES as u64;
+        for seed in [0, 1, 7, u32::MAX - 1] {
+            assert!(first_seed(seed) + most < first_seed(seed + 1));
+        }
     }
 }
