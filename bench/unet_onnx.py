@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from safetensors.torch import load_file
 
-from unet_torch import UNet
+from unet_torch import WIDTHS, UNet
 
 
 def main():
@@ -20,8 +20,14 @@ def main():
     p.add_argument("--weights", required=True, help="U-Net weights, .safetensors")
     p.add_argument("--out", required=True, help="the .onnx file to write")
     a = p.parse_args()
-    model = UNet()
-    missing, unexpected = model.load_state_dict(load_file(a.weights), strict=False)
+    weights = load_file(a.weights)
+    # The file's width: the channels its last convolution reads (32 narrow, 40 wide).
+    first = weights["output.weight"].shape[1]
+    channels = next((w for w in WIDTHS.values() if w[0] == first), None)
+    if channels is None:
+        sys.exit(f"no U-Net width has {first} channels at full resolution")
+    model = UNet(channels)
+    missing, unexpected = model.load_state_dict(weights, strict=False)
     if missing or unexpected:
         sys.exit(f"the weights do not fit: missing {missing}, unexpected {unexpected}")
     model.eval()

@@ -435,9 +435,10 @@ fn a_shipped_weight_file_exports_to_safetensors() {
     let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
     let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
     assert_eq!(header["output.weight"]["dtype"], "F32");
+    // The shipped U-Net is the wide one: 40 channels at full resolution.
     assert_eq!(
         header["output.weight"]["shape"],
-        serde_json::json!([1, 32, 3, 3])
+        serde_json::json!([1, 40, 3, 3])
     );
     let refused = diffusion(&[
         "export",

@@ -87,9 +87,9 @@ fn every_shipped_file_is_known_loads_and_is_small() {
     let device = Device::flex();
     for name in &names {
         let size = std::fs::metadata(dir.join(name)).unwrap().len();
-        // f16 weights: the U-Net's 0.51 M parameters are 1 MB, every other network far less.
+        // f16 weights: the wide U-Net's 1.6 M parameters are 3.2 MB, every other network far less.
         let limit = if name == "unet.bpk" {
-            1_100_000
+            3_300_000
         } else {
             300_000
         };
@@ -212,10 +212,11 @@ fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
         "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.5} \
          (label 7), {unconditional:.5} (null label)"
     );
-    // The shipped U-Net (2,176,000 training images, the last 256,000 cooling the learning rate
-    // down) reaches 0.02559 and 0.02633, the one it replaced (1,504,000) 0.02579 and 0.02653: that
-    // one, or a worse file, fails. The noise is seeded, so the figures repeat.
-    assert!(conditional < 0.0257 && unconditional < 0.0264 && untrained > 0.5);
+    // The shipped U-Net, the wide one (1,408,000 training images, the last 256,000 cooling the
+    // learning rate down), reaches 0.02556 and 0.02623; the narrow one it replaced (2,176,000)
+    // 0.02559 and 0.02633: that one, or a worse file, fails. The noise is seeded, so the figures
+    // repeat.
+    assert!(conditional < 0.0257 && unconditional < 0.0263 && untrained > 0.5);
     // The label carries information: knowing it predicts the noise at least as well.
     assert!(conditional <= unconditional * 1.02);
 }
