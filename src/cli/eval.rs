@@ -66,9 +66,8 @@ pub(super) struct Args {
     /// Samples per trajectory (per forward pass).
     #[arg(long, default_value_t = 250)]
     chunk: usize,
-    /// The noise: `draw` seeds chunk k of a call with its first seed + k, and every call of a
-    /// run starts at or above seed x 2^32 and within 2^32 of it (see [`Args::first_seed`]), so
-    /// two seeds never share a sample's noise, and seed 0 draws what it always drew.
+    /// Seeds the noise. Two seeds share no sample's noise (a run's noise streams start at seed
+    /// x 2^32); seed 0 draws what earlier versions drew.
     #[arg(long, default_value_t = 0)]
     seed: u32,
     /// The JSON results file. Beside it, one picture grid per experiment, named after it
