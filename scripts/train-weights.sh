@@ -26,7 +26,7 @@ train() {
 
 # The classifiers: a fixed length with a cosine decay (6,000 steps took the clean one from 98.7 %
 # to its figure in docs/results.md). The U-Net, the wide one: a constant rate after a warm-up and
-# min-SNR-5 weighting (bench/weighting-ab.json) for 18,000 steps, then a linear cool-down to 0 at
+# min-SNR-5 weighting (bench/weighting-ab.json) for 21,000 steps, then a linear cool-down to 0 at
 # UNET_STEPS; its checkpoint in runs/ is committed, so each run of this script continues it (a
 # longer run moves the cool-down's end, which only a checkpoint from before the cool-down can
 # take: runs/unet-wide.ckpt, see docs/results.md).
@@ -48,6 +48,6 @@ for data in blobs ring; do
       --steps "${ENERGY_STEPS:-20000}" --batch 1024 --lr 1e-3 --warmup 200 --decay cosine --ema 0.999 --every 5000
   done
 done
-train unet --model unet --width wide --steps "${UNET_STEPS:-22000}" --batch 64 --lr 1e-3 \
-  --warmup 200 --decay cooldown --cooldown-from 18000 --ema 0.9995 --weighting min-snr \
+train unet --model unet --width wide --steps "${UNET_STEPS:-25000}" --batch 64 --lr 1e-3 \
+  --warmup 200 --decay cooldown --cooldown-from 21000 --ema 0.9995 --weighting min-snr \
   --min-snr-gamma 5 --every 250

@@ -212,11 +212,11 @@ fn the_shipped_unet_predicts_the_noise_of_held_out_digits() {
         "relative eps error on held-out 7s: untrained {untrained:.3}, shipped {conditional:.5} \
          (label 7), {unconditional:.5} (null label)"
     );
-    // The shipped U-Net, the wide one (1,408,000 training images, the last 256,000 cooling the
-    // learning rate down), reaches 0.02556 and 0.02623; the narrow one it replaced (2,176,000)
-    // 0.02559 and 0.02633: that one, or a worse file, fails. The noise is seeded, so the figures
-    // repeat.
-    assert!(conditional < 0.0257 && unconditional < 0.0263 && untrained > 0.5);
+    // The shipped U-Net, the wide one (1,600,000 training images, the last 256,000 cooling the
+    // learning rate down), reaches 0.02554 and 0.02619; the one it replaced, as wide but cooled
+    // 3,000 steps earlier (1,408,000), 0.02556 and 0.02623: that one, or a worse file, fails. The
+    // noise is seeded, so the figures repeat.
+    assert!(conditional < 0.02555 && unconditional < 0.02621 && untrained > 0.5);
     // The label carries information: knowing it predicts the noise at least as well.
     assert!(conditional <= unconditional * 1.02);
 }
